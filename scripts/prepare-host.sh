@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes this machine ready to run the workshop: a Docker engine that answers, debootstrap for the
+# node image, and the npm dependencies. Installs Debian's packages where they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;34m[prepare]\033[0m %s\n' "$*"; }
+fail() { printf '\033[1;31m[prepare] error:\033[0m %s\n' "$*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else fail "need root to run: $*"; fi; }
+
+apt_updated=
+apt_install() {
+  command -v apt-get >/dev/null || fail "$1 is missing and this is not a Debian-like system: install $* yourself"
+  if [ -z "$apt_updated" ]; then say "apt-get update"; as_root apt-get update -qq; apt_updated=1; fi
+  say "installing Debian packages: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+engine_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+if [ -n "${DOCKER_HOST:-}" ]; then
+  engine_answers || fail "DOCKER_HOST=$DOCKER_HOST is set but no engine answers there"
+  say "using the Docker engine at $DOCKER_HOST"
+elif engine_answers; then
+  say "Docker engine $(docker version --format '{{.Server.Version}}') answers"
+else
+  command -v dockerd >/dev/null || apt_install docker.io iptables ca-certificates
+  command -v docker >/dev/null || fail "the docker client is missing after installing docker.io"
+  say "starting dockerd (log: /var/log/workshop-dockerd.log)"
+  if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
+    as_root systemctl start docker
+  else
+    as_root sh -c 'nohup dockerd >/var/log/workshop-dockerd.log 2>&1 &'
+  fi
+  for _ in $(seq 1 60); do engine_answers && break; sleep 0.5; done
+  engine_answers || fail "dockerd did not come up; see /var/log/workshop-dockerd.log"
+  say "Docker engine $(docker version --format '{{.Server.Version}}') answers"
+fi
+
+command -v debootstrap >/dev/null || apt_install debootstrap
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies (native modules build from source, about a minute)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * Configuration is read once at start from an optional YAML/JSON file and from
+ * WORKSHOP_* environment variables (which win), validated, and frozen. Nothing
+ * else in the server reads the environment.
+ */
+const ConfigSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    host: z.string().min(1).default('0.0.0.0'),
+    publicUrl: z.string().url().optional(),
+    dataDir: z.string().min(1).default('./data'),
+    /** Namespace for labels, so two servers (or test runs) on one engine never touch each other's containers. */
+    instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes').default('default'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    limits: z
+      .object({
+        maxSessions: z.coerce.number().int().min(1).default(40),
+        maxNodesTotal: z.coerce.number().int().min(1).default(150),
+        maxNodesPerSession: z.coerce.number().int().min(1).max(5).default(5),
+        nodeMemoryMb: z.coerce.number().int().min(128).default(768),
+        nodePids: z.coerce.number().int().min(64).default(2048),
+        nodeDiskMb: z.coerce.number().int().min(64).default(1024),
+        nodeCpus: z.coerce.number().min(0.1).default(1),
+        execTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(60),
+        execMaxOutputBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+        commandMaxBytes: z.coerce.number().int().min(64).default(16 * 1024),
+      })
+      .prefault({}),
+    sessions: z
+      .object({
+        idleMinutes: z.coerce.number().min(0.05).default(60),
+        maxMinutes: z.coerce.number().min(0.05).default(240),
+        sweepSeconds: z.coerce.number().min(0.5).default(15),
+      })
+      .prefault({}),
+    images: z
+      .object({
+        node: z.string().min(1).default('swarm-workshop/node'),
+        registryMirror: z.string().url().optional(),
+        debianMirror: z.string().url().default('http://deb.debian.org/debian'),
+      })
+      .prefault({}),
+    localProvider: z.coerce.boolean().default(false),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Environment variable → config path. Kept explicit so `docs/` can list them. */
+export const ENV_KEYS: Record<string, string> = {
+  WORKSHOP_PORT: 'port',
+  WORKSHOP_HOST: 'host',
+  WORKSHOP_PUBLIC_URL: 'publicUrl',
+  WORKSHOP_DATA_DIR: 'dataDir',
+  WORKSHOP_INSTANCE: 'instance',
+  WORKSHOP_LOG_LEVEL: 'logLevel',
+  WORKSHOP_MAX_SESSIONS: 'limits.maxSessions',
+  WORKSHOP_MAX_NODES: 'limits.maxNodesTotal',
+  WORKSHOP_MAX_NODES_PER_SESSION: 'limits.maxNodesPerSession',
+  WORKSHOP_NODE_MEMORY_MB: 'limits.nodeMemoryMb',
+  WORKSHOP_NODE_PIDS: 'limits.nodePids',
+  WORKSHOP_NODE_DISK_MB: 'limits.nodeDiskMb',
+  WORKSHOP_NODE_CPUS: 'limits.nodeCpus',
+  WORKSHOP_EXEC_TIMEOUT_SECONDS: 'limits.execTimeoutSeconds',
+  WORKSHOP_IDLE_MINUTES: 'sessions.idleMinutes',
+  WORKSHOP_MAX_MINUTES: 'sessions.maxMinutes',
+  WORKSHOP_NODE_IMAGE: 'images.node',
+  WORKSHOP_REGISTRY_MIRROR: 'images.registryMirror',
+  WORKSHOP_DEBIAN_MIRROR: 'images.debianMirror',
+  WORKSHOP_LOCAL_PROVIDER: 'localProvider',
+};
+
+export class ConfigError extends Error {}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let cursor = target;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof cursor[key] !== 'object' || cursor[key] === null) cursor[key] = {};
+    cursor = cursor[key] as Record<string, unknown>;
+  }
+  cursor[keys[keys.length - 1]] = value;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`config file ${path}: ${(error as Error).message}`);
+  }
+  if (parsed == null) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${path}: expected a mapping at the top level`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Builds the config from a file, the environment and explicit overrides (tests pass these). */
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; overrides?: ConfigInput; file?: string } = {}): Config {
+  const env = options.env ?? {};
+  const filePath = options.file ?? env.WORKSHOP_CONFIG ?? (existsSync('workshop.yaml') ? 'workshop.yaml' : undefined);
+  const raw: Record<string, unknown> = filePath ? readConfigFile(resolve(filePath)) : {};
+  for (const [name, path] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(raw, path, path === 'localProvider' ? value === 'true' || value === '1' : value);
+  }
+  const merged = mergeDeep(raw, (options.overrides ?? {}) as Record<string, unknown>);
+  const result = ConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  if (config.sessions.idleMinutes > config.sessions.maxMinutes) {
+    throw new ConfigError('invalid configuration:\n  sessions.idleMinutes: must not exceed sessions.maxMinutes');
+  }
+  return deepFreeze({ ...config, dataDir: resolve(config.dataDir) });
+}
+
+function mergeDeep(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
+        ? mergeDeep(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

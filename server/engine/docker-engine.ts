@@ -1,0 +1,335 @@
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import Docker from 'dockerode';
+import { LABEL } from './labels.js';
+
+/**
+ * The one module that talks to the Docker Engine. Everything else sees plain
+ * data and small handles, so sessions, checks and terminals can be tested
+ * without Docker and the engine can be remote (DOCKER_HOST).
+ */
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+  truncated: boolean;
+  timedOut: boolean;
+}
+
+export interface ExecOptions {
+  timeoutMs: number;
+  maxOutputBytes: number;
+  stdin?: string;
+  env?: string[];
+}
+
+export interface TtyExec {
+  stream: Duplex;
+  resize(cols: number, rows: number): Promise<void>;
+  exitCode(): Promise<number | null>;
+}
+
+export interface NodeContainerSpec {
+  name: string;
+  hostname: string;
+  image: string;
+  network: string;
+  labels: Record<string, string>;
+  env: string[];
+  memoryBytes: number;
+  pidsLimit: number;
+  nanoCpus: number;
+  tmpfs: Record<string, string>;
+  privileged: boolean;
+}
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  state: string;
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+export class EngineUnavailableError extends Error {}
+
+/** Capabilities a Docker-in-Docker node needs when --privileged is refused by the kernel (no CAP_SYS_RESOURCE in the bounding set). */
+const NODE_CAPABILITIES = [
+  'AUDIT_CONTROL', 'AUDIT_READ', 'AUDIT_WRITE', 'BLOCK_SUSPEND', 'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER',
+  'FSETID', 'IPC_LOCK', 'IPC_OWNER', 'KILL', 'LEASE', 'LINUX_IMMUTABLE', 'MAC_ADMIN', 'MAC_OVERRIDE', 'MKNOD',
+  'NET_ADMIN', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_RAW', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_ADMIN',
+  'SYS_BOOT', 'SYS_CHROOT', 'SYS_MODULE', 'SYS_NICE', 'SYS_PACCT', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_TIME',
+  'SYS_TTY_CONFIG', 'SYSLOG', 'WAKE_ALARM',
+];
+
+export class DockerEngine {
+  readonly docker: Docker;
+
+  constructor(docker: Docker = new Docker()) {
+    this.docker = docker;
+  }
+
+  async ping(): Promise<{ version: string; apiVersion: string }> {
+    try {
+      const version = await this.docker.version();
+      return { version: version.Version, apiVersion: version.ApiVersion };
+    } catch (error) {
+      throw new EngineUnavailableError(`no Docker engine answers (${(error as Error).message})`);
+    }
+  }
+
+  async imageLabels(tag: string): Promise<Record<string, string> | null> {
+    try {
+      const info = await this.docker.getImage(tag).inspect();
+      return info.Config?.Labels ?? {};
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Imports a root filesystem tarball as an image (like `docker import`). */
+  async importImage(rootfsTar: Readable, repo: string, tag: string): Promise<void> {
+    const stream = await this.docker.importImage(rootfsTar, { repo, tag });
+    await this.followProgress(stream, () => {});
+  }
+
+  /** Builds an image from a tar build context; progress lines go to onLine. */
+  async buildImage(context: NodeJS.ReadableStream, tag: string, buildargs: Record<string, string>, labels: Record<string, string>, onLine: (line: string) => void): Promise<void> {
+    const stream = await this.docker.buildImage(context, { t: tag, buildargs, labels, rm: true, forcerm: true });
+    await this.followProgress(stream, (event) => {
+      if (typeof event.stream === 'string' && event.stream.trim()) onLine(event.stream.trimEnd());
+    });
+  }
+
+  /** Exports images as one tarball (like `docker save a b c`). */
+  async saveImages(tags: string[]): Promise<Readable> {
+    // dockerode only wraps the one-image form of this route.
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial({ path: '/images/get?', options: { names: tags }, method: 'GET', isStream: true, statusCodes: { 200: true, 500: 'server error' } }, (err, data) =>
+        err ? reject(err) : resolve(data as Readable),
+      );
+    });
+  }
+
+  async removeImage(tag: string): Promise<void> {
+    await this.docker.getImage(tag).remove({ force: true }).catch(ignoreStatus(404));
+  }
+
+  /** Removes untagged images left behind by rebuilds of images carrying the given label. */
+  async pruneDanglingImages(label: string): Promise<void> {
+    await this.docker.pruneImages({ filters: { dangling: ['true'], label: [label] } });
+  }
+
+  async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
+    const network = await this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
+    return network.id;
+  }
+
+  async removeNetwork(idOrName: string): Promise<void> {
+    await this.docker.getNetwork(idOrName).remove().catch(ignoreStatus(404));
+  }
+
+  async createNodeContainer(spec: NodeContainerSpec): Promise<string> {
+    const security = spec.privileged
+      ? { Privileged: true }
+      : {
+          CapAdd: NODE_CAPABILITIES,
+          SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+          // The API form of the CLI's --security-opt systempaths=unconfined: nothing masked, nothing read-only.
+          MaskedPaths: [],
+          ReadonlyPaths: [],
+          DeviceCgroupRules: ['a *:* rwm'],
+        };
+    const container = await this.docker.createContainer({
+      name: spec.name,
+      Hostname: spec.hostname,
+      Image: spec.image,
+      Labels: spec.labels,
+      Env: spec.env,
+      Tty: false,
+      HostConfig: {
+        ...security,
+        NetworkMode: spec.network,
+        Memory: spec.memoryBytes,
+        MemorySwap: spec.memoryBytes,
+        PidsLimit: spec.pidsLimit,
+        NanoCpus: spec.nanoCpus,
+        Tmpfs: spec.tmpfs,
+        ReadonlyRootfs: true,
+        Init: false,
+      },
+    });
+    return container.id;
+  }
+
+  /** Creates, starts and removes a short-lived container; reports whether it ran and exited cleanly. */
+  async runOnce(spec: { name: string; image: string; entrypoint: string[]; privileged: boolean; labels: Record<string, string> }): Promise<{ ok: boolean; error?: string }> {
+    const container = await this.docker.createContainer({
+      name: spec.name,
+      Image: spec.image,
+      Entrypoint: spec.entrypoint,
+      Labels: spec.labels,
+      HostConfig: { Privileged: spec.privileged, NetworkMode: 'none' },
+    });
+    try {
+      await container.start();
+      const exit = (await container.wait()) as { StatusCode: number };
+      return { ok: exit.StatusCode === 0 };
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.docker.getContainer(id).start();
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await this.docker.getContainer(id).remove({ force: true, v: true }).catch(ignoreStatus(404));
+  }
+
+  async containerAddress(id: string, network: string): Promise<string | null> {
+    const info = await this.docker.getContainer(id).inspect();
+    return info.NetworkSettings.Networks[network]?.IPAddress || null;
+  }
+
+  async containerState(id: string): Promise<{ running: boolean; exitCode: number } | null> {
+    try {
+      const info = await this.docker.getContainer(id).inspect();
+      return { running: info.State.Running, exitCode: info.State.ExitCode };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  async containerLogs(id: string, tail = 20): Promise<string> {
+    const buffer = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail })) as unknown as Buffer;
+    return buffer.toString('utf8');
+  }
+
+  /** Memory in use by a container, as the cgroup reports it (bytes). */
+  async memoryUsage(id: string): Promise<number> {
+    const stats = await this.docker.getContainer(id).stats({ stream: false });
+    const cache = (stats.memory_stats.stats as Record<string, number> | undefined)?.total_inactive_file ?? 0;
+    return stats.memory_stats.usage - cache;
+  }
+
+  async listContainers(instance: string): Promise<ContainerSummary[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.instance}=${instance}`] } });
+    return list.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), labels: c.Labels, state: c.State }));
+  }
+
+  async listNetworks(instance: string): Promise<NetworkSummary[]> {
+    const list = await this.docker.listNetworks({ filters: { label: [`${LABEL.instance}=${instance}`] } });
+    return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+  }
+
+  /** Runs a command in a container without a TTY; bounded in time and output. */
+  async exec(containerId: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
+    const exec = await this.docker.getContainer(containerId).exec({
+      Cmd: cmd,
+      AttachStdout: true,
+      AttachStderr: true,
+      AttachStdin: options.stdin !== undefined,
+      Env: options.env,
+      Tty: false,
+    });
+    const stream = (await exec.start({ hijack: true, stdin: options.stdin !== undefined })) as Duplex;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    const sink = new PassThrough();
+    sink.on('data', (chunk: Buffer) => {
+      if (size >= options.maxOutputBytes) {
+        truncated = true;
+        return;
+      }
+      const room = options.maxOutputBytes - size;
+      if (chunk.length > room) truncated = true;
+      const kept = chunk.subarray(0, room);
+      chunks.push(kept);
+      size += kept.length;
+    });
+    this.docker.modem.demuxStream(stream, sink, sink);
+    if (options.stdin !== undefined) stream.end(options.stdin);
+    let timedOut = false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        stream.destroy();
+        resolve();
+      }, options.timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      stream.on('end', done);
+      stream.on('close', done);
+      stream.on('error', done);
+    });
+    const info = timedOut ? null : await exec.inspect();
+    return {
+      exitCode: timedOut ? 124 : (info?.ExitCode ?? -1),
+      output: Buffer.concat(chunks).toString('utf8'),
+      truncated,
+      timedOut,
+    };
+  }
+
+  /** Starts an interactive command with a TTY (a terminal); the caller owns the returned stream. */
+  async execTty(containerId: string, cmd: string[], env: string[], size: { cols: number; rows: number }): Promise<TtyExec> {
+    const exec = await this.docker.getContainer(containerId).exec({
+      Cmd: cmd,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      Env: env,
+      ConsoleSize: [size.rows, size.cols],
+    } as Docker.ExecCreateOptions);
+    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+    return {
+      stream,
+      resize: async (cols, rows) => {
+        await exec.resize({ w: cols, h: rows }).catch(() => undefined);
+      },
+      exitCode: async () => {
+        const info = await exec.inspect().catch(() => null);
+        return info && !info.Running ? info.ExitCode : null;
+      },
+    };
+  }
+
+  private followProgress(stream: NodeJS.ReadableStream, onEvent: (event: { stream?: string; error?: string }) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null, output: Array<{ error?: string }>) => {
+          const failed = output?.find((event) => event.error);
+          if (err) reject(err);
+          else if (failed) reject(new Error(failed.error));
+          else resolve();
+        },
+        onEvent,
+      );
+    });
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number })?.statusCode;
+}
+
+function ignoreStatus(status: number) {
+  return (error: unknown) => {
+    if (statusOf(error) !== status) throw error;
+  };
+}

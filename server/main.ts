@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+import { DockerEngine, EngineUnavailableError } from './engine/docker-engine.js';
+import { ensureNodeImage } from './images/node-image-builder.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig({ env: process.env });
+  const log = createLogger(config.logLevel);
+  mkdirSync(config.dataDir, { recursive: true });
+  const engine = new DockerEngine();
+  const { version } = await engine.ping();
+  log.info({ version }, 'Docker engine answers');
+  await ensureNodeImage(engine, {
+    nodeImage: config.images.node,
+    workDir: join(config.dataDir, 'build'),
+    debianMirror: config.images.debianMirror,
+    log: (line) => log.info(line),
+  });
+  const server = await startServer(config, { engine, log });
+  console.log(`\n  Swarm workshop is ready: ${server.url}\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: removing session nodes');
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || error instanceof EngineUnavailableError) {
+    console.error(`error: ${error.message}`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,111 @@
+import type { Config } from '../config.js';
+import type { DockerEngine, NodeContainerSpec } from '../engine/docker-engine.js';
+import { LABEL, sessionLabels } from '../engine/labels.js';
+import type { Logger } from '../logger.js';
+import { detectPrivileged } from './privilege-probe.js';
+import type { ExecLimits, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from './node-backend.js';
+
+const READY_TIMEOUT_MS = 60_000;
+
+/** Nodes as Docker-in-Docker containers on a per-session bridge network. */
+export class DockerNodeBackend implements NodeBackend {
+  readonly kind = 'docker' as const;
+  private privileged: Promise<boolean> | undefined;
+
+  constructor(
+    private readonly engine: DockerEngine,
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly image = `${config.images.node}:latest`,
+  ) {}
+
+  private resourceName(sessionId: string, node?: string): string {
+    return ['sw', this.config.instance, sessionId, node].filter(Boolean).join('-');
+  }
+
+  async createNetwork(sessionId: string): Promise<SessionNetwork> {
+    const name = this.resourceName(sessionId);
+    const id = await this.engine.createNetwork(name, sessionLabels(this.config.instance, sessionId, 'network'));
+    return { id, name };
+  }
+
+  async removeNetwork(network: SessionNetwork): Promise<void> {
+    await this.engine.removeNetwork(network.id);
+  }
+
+  /** Whether --privileged works on this engine, probed once; kernels without CAP_SYS_RESOURCE in the bounding set refuse it. */
+  private usePrivileged(): Promise<boolean> {
+    this.privileged ??= detectPrivileged(this.engine, this.image, this.config.instance).then((privileged) => {
+      this.log.info({ privileged }, privileged ? 'nodes run privileged' : 'the engine refuses --privileged; nodes run with an explicit capability set');
+      return privileged;
+    });
+    return this.privileged;
+  }
+
+  async createNode(sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle> {
+    const { limits, images } = this.config;
+    const spec: NodeContainerSpec = {
+      name: this.resourceName(sessionId, name),
+      hostname: name,
+      image: this.image,
+      network: network.name,
+      labels: sessionLabels(this.config.instance, sessionId, 'node', name),
+      env: [`NODE_NAME=${name}`, ...(images.registryMirror ? [`REGISTRY_MIRROR=${images.registryMirror}`] : [])],
+      memoryBytes: limits.nodeMemoryMb * 1024 * 1024,
+      pidsLimit: limits.nodePids,
+      nanoCpus: Math.round(limits.nodeCpus * 1e9),
+      // The root filesystem is read-only; these are the only writable places, each bounded.
+      tmpfs: {
+        '/var/lib/docker': `rw,exec,size=${limits.nodeDiskMb}m`,
+        '/run': 'rw,exec,size=64m',
+        '/tmp': 'rw,exec,size=128m',
+        '/root': 'rw,exec,size=128m',
+        '/var/log': 'rw,size=32m',
+        '/etc/docker': 'rw,size=1m',
+      },
+      privileged: await this.usePrivileged(),
+    };
+    const id = await this.engine.createNodeContainer(spec);
+    try {
+      await this.engine.startContainer(id);
+      const address = await this.engine.containerAddress(id, network.name);
+      if (!address) throw new Error(`node ${name} got no address on ${network.name}`);
+      const ready = await this.engine.exec(id, ['node-wait-ready', String(READY_TIMEOUT_MS / 50)], { timeoutMs: READY_TIMEOUT_MS + 5000, maxOutputBytes: 8192 });
+      if (ready.exitCode !== 0) throw new Error(`node ${name} did not start its Docker daemon: ${ready.output.trim().slice(-500)}`);
+      return { name, id, address };
+    } catch (error) {
+      const logs = await this.engine.containerLogs(id).catch(() => '');
+      await this.engine.removeContainer(id).catch(() => undefined);
+      throw new Error(`${(error as Error).message}${logs ? `\n${logs.trim()}` : ''}`);
+    }
+  }
+
+  async removeNode(node: NodeHandle): Promise<void> {
+    await this.engine.removeContainer(node.id);
+  }
+
+  async isRunning(node: NodeHandle): Promise<boolean> {
+    return (await this.engine.containerState(node.id))?.running ?? false;
+  }
+
+  exec(node: NodeHandle, command: string, limits: ExecLimits) {
+    const seconds = Math.max(1, Math.ceil(limits.timeoutMs / 1000));
+    // `timeout` inside the node kills the command itself; the engine-side timer only guards a node that stops answering.
+    return this.engine.exec(node.id, ['timeout', '-s', 'KILL', String(seconds), 'bash', '-lc', command], {
+      timeoutMs: limits.timeoutMs + 3000,
+      maxOutputBytes: limits.maxOutputBytes,
+    });
+  }
+
+  async openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess> {
+    return this.engine.execTty(node.id, ['bash', '-l'], ['TERM=xterm-256color', 'LANG=C.UTF-8'], size);
+  }
+
+  async sweep(live: ReadonlySet<string>): Promise<{ containers: number; networks: number }> {
+    const containers = (await this.engine.listContainers(this.config.instance)).filter((c) => !live.has(c.labels[LABEL.session]));
+    await Promise.all(containers.map((c) => this.engine.removeContainer(c.id)));
+    const networks = (await this.engine.listNetworks(this.config.instance)).filter((n) => !live.has(n.labels[LABEL.session]));
+    await Promise.all(networks.map((n) => this.engine.removeNetwork(n.id)));
+    return { containers: containers.length, networks: networks.length };
+  }
+}

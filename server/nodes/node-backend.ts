@@ -1,0 +1,45 @@
+import type { Duplex } from 'node:stream';
+import type { ExecResult } from '../engine/docker-engine.js';
+
+export type { ExecResult };
+
+/** A started node, as the session layer sees it. */
+export interface NodeHandle {
+  name: string;
+  id: string;
+  address: string;
+}
+
+export interface SessionNetwork {
+  id: string;
+  name: string;
+}
+
+export interface TerminalProcess {
+  stream: Duplex;
+  resize(cols: number, rows: number): Promise<void>;
+}
+
+export interface ExecLimits {
+  timeoutMs: number;
+  maxOutputBytes: number;
+}
+
+/**
+ * Where nodes come from. The Docker backend runs Docker-in-Docker containers;
+ * a local backend (shells on the server host) serves development and fast
+ * terminal tests. Sessions only ever talk to this interface.
+ */
+export interface NodeBackend {
+  readonly kind: 'docker' | 'local';
+  createNetwork(sessionId: string): Promise<SessionNetwork>;
+  removeNetwork(network: SessionNetwork): Promise<void>;
+  /** Starts a node and resolves once it takes commands. Cleans up after itself when it fails. */
+  createNode(sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle>;
+  removeNode(node: NodeHandle): Promise<void>;
+  isRunning(node: NodeHandle): Promise<boolean>;
+  exec(node: NodeHandle, command: string, limits: ExecLimits): Promise<ExecResult>;
+  openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess>;
+  /** Removes every node and network of this server instance whose session is not in `live`. */
+  sweep(live: ReadonlySet<string>): Promise<{ containers: number; networks: number }>;
+}

@@ -1,0 +1,76 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NodeRole, TemplateName } from '../../shared/protocol.js';
+import type { NodeHandle, SessionNetwork } from '../nodes/node-backend.js';
+
+export interface SessionNode extends NodeHandle {
+  role?: NodeRole;
+}
+
+export interface Lifetime {
+  idleMs: number;
+  maxMs: number;
+}
+
+/** A learner's sandbox: its network, its nodes, its token and its clock. */
+export class Session {
+  readonly nodes = new Map<string, SessionNode>();
+  lastActivity: number;
+  /** Extra time granted by "extend", on top of the hard maximum. */
+  private extendedMs = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly tokenDigest: Buffer,
+    readonly template: TemplateName | 'custom',
+    readonly swarm: boolean,
+    readonly network: SessionNetwork,
+    readonly createdAt: number,
+    private readonly lifetime: Lifetime,
+    readonly lesson?: string,
+  ) {
+    this.lastActivity = createdAt;
+  }
+
+  hasToken(token: string): boolean {
+    return timingSafeEqual(digest(token), this.tokenDigest);
+  }
+
+  touch(now: number): void {
+    this.lastActivity = Math.max(this.lastActivity, now);
+  }
+
+  /** Pushes the hard limit out by the given time, at most one idle period at a time. */
+  extend(now: number): void {
+    this.touch(now);
+    const hardLimit = this.createdAt + this.lifetime.maxMs + this.extendedMs;
+    const wanted = now + this.lifetime.idleMs;
+    if (wanted > hardLimit) this.extendedMs += wanted - hardLimit;
+  }
+
+  expiresAt(): number {
+    return Math.min(this.lastActivity + this.lifetime.idleMs, this.createdAt + this.lifetime.maxMs + this.extendedMs);
+  }
+
+  isExpired(now: number): boolean {
+    return now >= this.expiresAt();
+  }
+
+  manager(): SessionNode | undefined {
+    return [...this.nodes.values()].find((node) => node.role === 'manager');
+  }
+}
+
+export function newSessionId(): string {
+  // 12 base32 characters: short enough for container names, 60 bits of randomness.
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  return [...randomBytes(12)].map((byte) => alphabet[byte % 32]).join('');
+}
+
+export function newToken(): { token: string; digest: Buffer } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, digest: digest(token) };
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}

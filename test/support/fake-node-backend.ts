@@ -1,0 +1,57 @@
+import { PassThrough } from 'node:stream';
+import type { ExecLimits, ExecResult, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from '../../server/nodes/node-backend.js';
+
+/**
+ * An in-memory NodeBackend for unit tests of the session layer's own rules
+ * (limits, expiry, clean-up, HTTP validation). The real backends have their
+ * own integration tests; this one only records what was asked of it.
+ */
+export class FakeNodeBackend implements NodeBackend {
+  readonly kind = 'local' as const;
+  readonly networks = new Map<string, SessionNetwork>();
+  readonly nodes = new Map<string, NodeHandle & { sessionId: string }>();
+  readonly commands: Array<{ node: string; command: string }> = [];
+  failNodeNamed: string | undefined;
+  private counter = 0;
+
+  async createNetwork(sessionId: string): Promise<SessionNetwork> {
+    const network = { id: `net-${sessionId}`, name: `net-${sessionId}` };
+    this.networks.set(network.id, network);
+    return network;
+  }
+
+  async removeNetwork(network: SessionNetwork): Promise<void> {
+    this.networks.delete(network.id);
+  }
+
+  async createNode(sessionId: string, _network: SessionNetwork, name: string): Promise<NodeHandle> {
+    if (name === this.failNodeNamed) throw new Error(`node ${name} failed to start`);
+    const handle = { name, id: `c${++this.counter}`, address: `10.0.0.${this.counter}`, sessionId };
+    this.nodes.set(handle.id, handle);
+    return handle;
+  }
+
+  async removeNode(node: NodeHandle): Promise<void> {
+    this.nodes.delete(node.id);
+  }
+
+  async isRunning(node: NodeHandle): Promise<boolean> {
+    return this.nodes.has(node.id);
+  }
+
+  async exec(node: NodeHandle, command: string, _limits: ExecLimits): Promise<ExecResult> {
+    this.commands.push({ node: node.name, command });
+    const output = command.startsWith('docker swarm join-token') ? 'SWMTKN-1-worker\nSWMTKN-1-manager\n' : `ran ${command}\n`;
+    return { exitCode: 0, output, truncated: false, timedOut: false };
+  }
+
+  async openTerminal(): Promise<TerminalProcess> {
+    return { stream: new PassThrough(), resize: async () => {} };
+  }
+
+  async sweep(live: ReadonlySet<string>): Promise<{ containers: number; networks: number }> {
+    let containers = 0;
+    for (const [id, node] of this.nodes) if (!live.has(node.sessionId)) (this.nodes.delete(id), containers++);
+    return { containers, networks: 0 };
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../server/config.js';
+import { createLogger } from '../../../server/logger.js';
+import { SessionManager } from '../../../server/sessions/session-manager.js';
+import { FakeNodeBackend } from '../../support/fake-node-backend.js';
+
+function setup(overrides = {}) {
+  let now = 1_000_000;
+  const backend = new FakeNodeBackend();
+  const config = loadConfig({ overrides: { limits: { maxSessions: 2, maxNodesTotal: 6 }, sessions: { idleMinutes: 1, maxMinutes: 10 }, ...overrides } });
+  const manager = new SessionManager(backend, config, createLogger('silent'), () => now);
+  return { backend, manager, advance: (ms: number) => (now += ms) };
+}
+
+describe('SessionManager', () => {
+  it('forms a pre-formed swarm the way a learner would: init, tokens, join', async () => {
+    const { backend, manager } = setup();
+    const created = await manager.create({ template: 'swarm-1m2w', swarm: true });
+    expect(created.nodes.map((n) => `${n.name}:${n.role}`)).toEqual(['node1:manager', 'node2:worker', 'node3:worker']);
+    expect(backend.commands[0]).toEqual({ node: 'node1', command: 'docker swarm init --advertise-addr 10.0.0.1' });
+    expect(backend.commands.filter((c) => c.command.includes('join --token SWMTKN-1-worker 10.0.0.1:2377')).map((c) => c.node).sort()).toEqual(['node2', 'node3']);
+  });
+
+  it('leaves nothing behind when a node fails to start, and frees its place', async () => {
+    const { backend, manager } = setup();
+    backend.failNodeNamed = 'node3';
+    await expect(manager.create({ template: 'swarm-1m2w', swarm: false })).rejects.toMatchObject({ status: 503, message: expect.stringContaining('node node3 failed to start') });
+    expect(backend.nodes.size).toBe(0);
+    expect(backend.networks.size).toBe(0);
+    backend.failNodeNamed = undefined;
+    await manager.create({ template: 'swarm-1m2w', swarm: false });
+    await manager.create({ template: 'swarm-1m2w', swarm: false });
+  });
+
+  it('answers 404 for an unknown session, 401 without a token, 403 for another session\'s token', async () => {
+    const { manager } = setup();
+    const a = await manager.create({ template: 'single', swarm: false });
+    const b = await manager.create({ template: 'single', swarm: false });
+    expect(() => manager.authorize('nosuchsession', a.token)).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => manager.authorize(a.id, undefined)).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => manager.authorize(a.id, b.token)).toThrow(expect.objectContaining({ status: 403 }));
+    expect(manager.authorize(a.id, a.token).id).toBe(a.id);
+  });
+
+  it('expires idle sessions, removing their nodes and network', async () => {
+    const { backend, manager, advance } = setup();
+    const idle = await manager.create({ template: 'swarm-1m2w', swarm: false });
+    const busy = await manager.create({ template: 'single', swarm: false });
+    advance(50_000);
+    manager.authorize(busy.id, busy.token);
+    advance(20_000);
+    await manager.expireIdle();
+    expect(manager.ids()).toEqual([busy.id]);
+    expect([...backend.nodes.values()].map((n) => n.sessionId)).toEqual([busy.id]);
+    expect(backend.networks.has(`net-${idle.id}`)).toBe(false);
+  });
+
+  it('adds a node to a formed swarm as a worker and removes it again', async () => {
+    const { backend, manager } = setup();
+    const created = await manager.create({ template: 'single', swarm: true });
+    const session = manager.authorize(created.id, created.token);
+    const added = await manager.addNode(session, {});
+    expect(added).toMatchObject({ name: 'node2', role: 'worker' });
+    expect(backend.commands.at(-1)).toEqual({ node: 'node2', command: 'docker swarm join --token SWMTKN-1-worker 10.0.0.1:2377' });
+    await expect(manager.addNode(session, { name: 'node2' })).rejects.toMatchObject({ status: 409 });
+    await manager.removeNode(session, 'node2');
+    expect(session.nodes.has('node2')).toBe(false);
+  });
+
+  it('bounds commands in size', async () => {
+    const { manager } = setup();
+    const created = await manager.create({ template: 'single', swarm: false });
+    const session = manager.authorize(created.id, created.token);
+    await expect(manager.exec(session, 'node1', 'x'.repeat(20_000))).rejects.toMatchObject({ status: 413 });
+    await expect(manager.exec(session, 'node9', 'true')).rejects.toMatchObject({ status: 404 });
+  });
+});

@@ -22,9 +22,10 @@ const ConfigSchema = z
         maxSessions: z.coerce.number().int().min(1).default(40),
         maxNodesTotal: z.coerce.number().int().min(1).default(150),
         maxNodesPerSession: z.coerce.number().int().min(1).max(5).default(5),
-        nodeMemoryMb: z.coerce.number().int().min(128).default(768),
+        // tmpfs pages count against the memory limit, so the disk is part of it, not on top of it.
+        nodeMemoryMb: z.coerce.number().int().min(128).default(1024),
         nodePids: z.coerce.number().int().min(64).default(2048),
-        nodeDiskMb: z.coerce.number().int().min(64).default(1024),
+        nodeDiskMb: z.coerce.number().int().min(64).default(512),
         nodeCpus: z.coerce.number().min(0.1).default(1),
         execTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(60),
         execMaxOutputBytes: z.coerce.number().int().min(1024).default(1024 * 1024),

@@ -1,0 +1,66 @@
+import Docker from 'dockerode';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LABEL, sessionLabels } from '../../server/engine/labels.js';
+import type { RunningServer } from '../../server/server.js';
+import { apiClient, eventually, startTestServer } from '../support/test-server.js';
+
+const docker = new Docker();
+const servers: RunningServer[] = [];
+
+async function instanceResources(instance: string) {
+  const filters = { label: [`${LABEL.instance}=${instance}`] };
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  return { containers: containers.length, networks: networks.length };
+}
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+});
+
+describe('lifetime and limits on a real engine', () => {
+  it('an expired session leaves no container and no network', async () => {
+    const server = await startTestServer('t-expiry', { sessions: { idleMinutes: 0.05, maxMinutes: 1, sweepSeconds: 0.5 } });
+    servers.push(server);
+    const api = apiClient(server.url);
+    const session = await api.createSession({ template: 'single' });
+    expect(await instanceResources('t-expiry')).toEqual({ containers: 1, networks: 1 });
+    // Watch from the engine's side: a GET with the token would count as activity and keep the session alive.
+    await eventually(async () => (await instanceResources('t-expiry')).containers === 0, 20_000, 500);
+    expect(await instanceResources('t-expiry')).toEqual({ containers: 0, networks: 0 });
+    expect((await api.call('GET', `/sessions/${session.id}`, session.token)).status).toBe(404);
+  });
+
+  it('over-cap requests get 503 or 429 with a message, and nothing half-made', async () => {
+    const server = await startTestServer('t-caps', { limits: { maxSessions: 1, maxNodesTotal: 2, maxNodesPerSession: 2 } });
+    servers.push(server);
+    const api = apiClient(server.url);
+    const tooMany = await api.call('POST', '/sessions', undefined, { template: 'swarm-1m2w' });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.message).toMatch(/at most 2 nodes/);
+    const first = await api.createSession({ nodes: [{ name: 'node1' }] });
+    const second = await api.call('POST', '/sessions', undefined, { template: 'single' });
+    expect(second.status).toBe(503);
+    expect(second.body.error.message).toMatch(/limit of 1 sessions/);
+    expect((await api.call('POST', `/sessions/${first.id}/nodes`, first.token, {})).status).toBe(201);
+    const third = await api.call('POST', `/sessions/${first.id}/nodes`, first.token, {});
+    expect(third.status).toBe(429);
+    expect(third.body.error.message).toMatch(/at most 2 nodes/);
+    expect(await instanceResources('t-caps')).toEqual({ containers: 2, networks: 1 });
+  });
+
+  it('at start-up removes what an earlier run left behind', async () => {
+    const image = 'swarm-workshop/node:latest';
+    const orphan = await docker.createContainer({ Image: image, Entrypoint: ['sleep', '600'], Labels: sessionLabels('t-orphans', 'gone', 'node', 'node1') });
+    await docker.createNetwork({ Name: 'sw-t-orphans-gone', Labels: sessionLabels('t-orphans', 'gone', 'network') });
+    const bystander = await docker.createContainer({ Image: image, Entrypoint: ['sleep', '600'], Labels: sessionLabels('t-someone-else', 'x', 'node', 'node1') });
+    try {
+      expect(await instanceResources('t-orphans')).toEqual({ containers: 1, networks: 1 });
+      servers.push(await startTestServer('t-orphans'));
+      expect(await instanceResources('t-orphans')).toEqual({ containers: 0, networks: 0 });
+      expect((await bystander.inspect()).Id).toBe(bystander.id);
+    } finally {
+      await orphan.remove({ force: true }).catch(() => undefined);
+      await bystander.remove({ force: true });
+    }
+  });
+});

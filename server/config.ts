@@ -37,6 +37,10 @@ const ConfigSchema = z
         idleMinutes: z.coerce.number().min(0.05).default(60),
         maxMinutes: z.coerce.number().min(0.05).default(240),
         sweepSeconds: z.coerce.number().min(0.5).default(15),
+        /** Sessions kept started ahead of demand, by template (`+swarm` for pre-formed): {"swarm-1m2w+swarm": 2}. */
+        pool: z
+          .record(z.string().regex(/^(single|swarm-1m2w|swarm-3m2w)(\+swarm)?$/, 'a pool key is a template name, optionally followed by +swarm'), z.coerce.number().int().min(0).max(50))
+          .default({}),
       })
       .prefault({}),
     images: z
@@ -71,6 +75,7 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_EXEC_TIMEOUT_SECONDS: 'limits.execTimeoutSeconds',
   WORKSHOP_IDLE_MINUTES: 'sessions.idleMinutes',
   WORKSHOP_MAX_MINUTES: 'sessions.maxMinutes',
+  WORKSHOP_POOL: 'sessions.pool',
   WORKSHOP_NODE_IMAGE: 'images.node',
   WORKSHOP_REGISTRY_MIRROR: 'images.registryMirror',
   WORKSHOP_DEBIAN_MIRROR: 'images.debianMirror',
@@ -78,6 +83,20 @@ export const ENV_KEYS: Record<string, string> = {
 };
 
 export class ConfigError extends Error {}
+
+/** A few settings have a compact form in the environment: booleans, and the pool as `key=count,key=count`. */
+function fromEnvironment(path: string, value: string): unknown {
+  if (path === 'localProvider') return value === 'true' || value === '1';
+  if (path === 'sessions.pool') {
+    return Object.fromEntries(
+      value.split(',').filter(Boolean).map((pair) => {
+        const [key, count] = pair.split('=');
+        return [key.trim(), count?.trim() ?? ''];
+      }),
+    );
+  }
+  return value;
+}
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
@@ -108,7 +127,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; overrides?: Confi
   const raw: Record<string, unknown> = filePath ? readConfigFile(resolve(filePath)) : {};
   for (const [name, path] of Object.entries(ENV_KEYS)) {
     const value = env[name];
-    if (value !== undefined && value !== '') setPath(raw, path, path === 'localProvider' ? value === 'true' || value === '1' : value);
+    if (value !== undefined && value !== '') setPath(raw, path, fromEnvironment(path, value));
   }
   const merged = mergeDeep(raw, (options.overrides ?? {}) as Record<string, unknown>);
   const result = ConfigSchema.safeParse(merged);

@@ -1,14 +1,26 @@
-import type { CreateSessionRequest, CreatedSessionView, ExecResultView, NodeRole, NodeView, SessionView } from '../../shared/protocol.js';
+import type { CreateSessionRequest, CreatedSessionView, ExecResultView, NodeRole, NodeView, SessionView, TemplateName } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { NodeBackend } from '../nodes/node-backend.js';
+import type { NodeBackend, SessionNetwork } from '../nodes/node-backend.js';
 import { PlanError, nextNodeName, planNodes, type PlannedNode } from '../nodes/templates.js';
 import { Capacity } from './capacity.js';
 import { Session, newSessionId, newToken, type SessionNode } from './session.js';
 import { formSwarm, joinSwarm } from './swarm-former.js';
+import { WarmPool, poolKey } from './warm-pool.js';
 
 export type Clock = () => number;
+
+/** A session's nodes and network, started and labelled, not yet handed to a learner. */
+interface PreparedSession {
+  id: string;
+  network: SessionNetwork;
+  nodes: SessionNode[];
+  template: string;
+  swarm: boolean;
+  release: () => void;
+  pooled: boolean;
+}
 
 /** Creates, finds, extends and ends sessions; owns their nodes through a NodeBackend. */
 export class SessionManager {
@@ -16,6 +28,7 @@ export class SessionManager {
   private readonly capacity: Capacity;
   private readonly releases = new Map<string, () => void>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly pool: WarmPool<PreparedSession>;
   private readonly listeners = new Set<(event: { type: 'ended'; sessionId: string }) => void>();
 
   constructor(
@@ -25,6 +38,19 @@ export class SessionManager {
     private readonly now: Clock = Date.now,
   ) {
     this.capacity = new Capacity(config.limits);
+    this.pool = new WarmPool<PreparedSession>(
+      config.sessions.pool,
+      (key) => {
+        const [template, swarm] = key.split('+');
+        const planned = planNodes({ template: template as TemplateName, swarm: swarm === 'swarm' }, config.limits.maxNodesPerSession);
+        return this.prepare(planned, template, swarm === 'swarm', true);
+      },
+      async (entry) => {
+        await this.destroy(entry.id, entry.nodes, entry.network);
+        entry.release();
+      },
+      (key, error) => this.log.warn({ err: error, key }, 'could not warm a pooled session'),
+    );
   }
 
   /** Removes what an earlier run left behind, then expires idle sessions on a timer. */
@@ -33,10 +59,17 @@ export class SessionManager {
     if (removed.containers || removed.networks) this.log.info(removed, 'removed leftovers of an earlier run');
     this.sweepTimer = setInterval(() => void this.expireIdle(), this.config.sessions.sweepSeconds * 1000);
     this.sweepTimer.unref();
+    void this.pool.refill();
+  }
+
+  /** Resolves once the warm pool is full (tests and benchmarks wait for this). */
+  warmUp(): Promise<void> {
+    return this.pool.refill();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    await this.pool.stop();
     await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'server stopping')));
   }
 
@@ -53,38 +86,57 @@ export class SessionManager {
       if (error instanceof PlanError) throw new HttpError(400, 'bad_request', error.message);
       throw error;
     }
-    const release = this.capacity.reserveSession(planned.length);
-    const id = newSessionId();
-    const { token, digest } = newToken();
+    const template = request.nodes ? 'custom' : (request.template ?? 'single');
     const started = this.now();
-    let network;
+    const prepared =
+      (template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined) ??
+      (await this.prepare(planned, template, request.swarm));
+    const { token, digest } = newToken();
+    const session = new Session(prepared.id, digest, template, request.swarm, prepared.network, this.now(), this.lifetime(), request.lesson);
+    for (const node of prepared.nodes) session.nodes.set(node.name, node);
+    this.sessions.set(session.id, session);
+    this.releases.set(session.id, prepared.release);
+    this.log.info({ session: session.id, nodes: planned.length, swarm: request.swarm, ms: this.now() - started, pooled: prepared.pooled }, 'session ready');
+    return { ...(await this.view(session)), token };
+  }
+
+  /** Starts a session's network and nodes (and its swarm), or leaves nothing behind and frees its place. */
+  private async prepare(planned: PlannedNode[], template: string, swarm: boolean, pooled = false): Promise<PreparedSession> {
+    // The pool only fills free room; a learner's request may evict pooled sessions to make room.
+    const release = pooled ? this.capacity.reserveSession(planned.length) : await this.reserve(planned.length);
+    const id = newSessionId();
+    const nodes: SessionNode[] = [];
+    let network: SessionNetwork | undefined;
     try {
       network = await this.backend.createNetwork(id);
-    } catch (error) {
-      release();
-      throw this.startFailure(id, error);
-    }
-    const lifetime = { idleMs: this.config.sessions.idleMinutes * 60_000, maxMs: this.config.sessions.maxMinutes * 60_000 };
-    const template = request.nodes ? 'custom' : (request.template ?? 'single');
-    const session = new Session(id, digest, template, request.swarm, network, started, lifetime, request.lesson);
-    try {
-      const results = await Promise.allSettled(planned.map((node) => this.backend.createNode(id, network, node.name)));
-      results.forEach((result, index) => {
-        if (result.status === 'fulfilled') session.nodes.set(result.value.name, { ...result.value, role: planned[index].role });
+      const started = await Promise.allSettled(planned.map((node) => this.backend.createNode(id, network!, node.name)));
+      started.forEach((result, index) => {
+        if (result.status === 'fulfilled') nodes.push({ ...result.value, role: planned[index].role });
       });
-      const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
-      if (request.swarm) await formSwarm([...session.nodes.values()], (node, command) => this.run(node, command, 30_000));
+      if (swarm) await formSwarm(nodes, (node, command) => this.run(node, command, 30_000));
+      return { id, network, nodes, template, swarm, release, pooled };
     } catch (error) {
-      await this.destroy(session);
+      await this.destroy(id, nodes, network);
       release();
       throw this.startFailure(id, error);
     }
-    session.touch(this.now());
-    this.sessions.set(id, session);
-    this.releases.set(id, release);
-    this.log.info({ session: id, nodes: planned.length, swarm: request.swarm, ms: this.now() - started }, 'session ready');
-    return { ...(await this.view(session)), token };
+  }
+
+  /** Reserves room for a session, discarding pooled sessions first if the server is full. */
+  private async reserve(nodeCount: number): Promise<() => void> {
+    for (;;) {
+      try {
+        return this.capacity.reserveSession(nodeCount);
+      } catch (error) {
+        if (!(await this.pool.evictOne())) throw error;
+      }
+    }
+  }
+
+  private lifetime() {
+    return { idleMs: this.config.sessions.idleMinutes * 60_000, maxMs: this.config.sessions.maxMinutes * 60_000 };
   }
 
   /** Finds a session by id and checks its token; every session route goes through here. */
@@ -125,7 +177,9 @@ export class SessionManager {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
-    await this.destroy(session);
+    const nodes = [...session.nodes.values()];
+    session.nodes.clear();
+    await this.destroy(id, nodes, session.network);
     this.releases.get(id)?.();
     this.releases.delete(id);
     this.log.info({ session: id, reason }, 'session ended');
@@ -193,12 +247,10 @@ export class SessionManager {
     return this.backend.exec(node, command, { timeoutMs, maxOutputBytes: 64 * 1024 });
   }
 
-  private async destroy(session: Session): Promise<void> {
-    const nodes = [...session.nodes.values()];
-    session.nodes.clear();
+  private async destroy(id: string, nodes: SessionNode[], network: SessionNetwork | undefined): Promise<void> {
     const results = await Promise.allSettled(nodes.map((node) => this.backend.removeNode(node)));
-    for (const result of results) if (result.status === 'rejected') this.log.error({ err: result.reason, session: session.id }, 'could not remove a node');
-    await this.backend.removeNetwork(session.network).catch((error) => this.log.error({ err: error, session: session.id }, 'could not remove the session network'));
+    for (const result of results) if (result.status === 'rejected') this.log.error({ err: result.reason, session: id }, 'could not remove a node');
+    if (network) await this.backend.removeNetwork(network).catch((error) => this.log.error({ err: error, session: id }, 'could not remove the session network'));
   }
 
   private startFailure(id: string, error: unknown): HttpError {

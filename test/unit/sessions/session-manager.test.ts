@@ -75,3 +75,37 @@ describe('SessionManager', () => {
     await expect(manager.exec(session, 'node9', 'true')).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('SessionManager with a warm pool', () => {
+  it('hands out a pooled session without starting nodes, then refills', async () => {
+    const { backend, manager } = setup({ sessions: { pool: { 'swarm-1m2w+swarm': 1 } } });
+    await manager.warmUp();
+    expect(backend.nodes.size).toBe(3);
+    const pooledAddresses = [...backend.nodes.values()].map((n) => n.address);
+    const created = await manager.create({ template: 'swarm-1m2w', swarm: true });
+    expect(created.nodes.map((n) => n.address)).toEqual(pooledAddresses);
+    expect(created.nodes.map((n) => n.role)).toEqual(['manager', 'worker', 'worker']);
+    await manager.warmUp();
+    expect(backend.nodes.size).toBe(6);
+    expect(manager.ids()).toEqual([created.id]);
+  });
+
+  it('does not use the pool for another template, and evicts pooled sessions when a learner needs the room', async () => {
+    const { backend, manager } = setup({ limits: { maxSessions: 2, maxNodesTotal: 4 }, sessions: { pool: { 'swarm-1m2w+swarm': 1 } } });
+    await manager.warmUp();
+    const single = await manager.create({ template: 'single', swarm: false });
+    expect(backend.nodes.size).toBe(4);
+    const raw = await manager.create({ template: 'swarm-1m2w', swarm: false });
+    expect(manager.ids().sort()).toEqual([single.id, raw.id].sort());
+    expect(backend.nodes.size).toBe(4);
+  });
+
+  it('removes pooled sessions on stop', async () => {
+    const { backend, manager } = setup({ sessions: { pool: { single: 2 } } });
+    await manager.warmUp();
+    expect(backend.nodes.size).toBe(2);
+    await manager.stop();
+    expect(backend.nodes.size).toBe(0);
+    expect(backend.networks.size).toBe(0);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Sessions started ahead of demand, so a learner's "start" takes the time of a
+ * hand-over instead of a cold start. Each pooled entry already has its id and
+ * its labelled nodes and network; handing it out only adds a token and a clock.
+ */
+export interface PoolSlots {
+  [key: string]: number;
+}
+
+export class WarmPool<T> {
+  private readonly ready = new Map<string, T[]>();
+  private readonly building = new Map<string, number>();
+  private stopped = false;
+  private filling: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly slots: PoolSlots,
+    private readonly build: (key: string) => Promise<T>,
+    private readonly discard: (entry: T) => Promise<void>,
+    private readonly onError: (key: string, error: unknown) => void,
+  ) {}
+
+  /** Takes a ready entry for the key, if any, and starts refilling in the background. */
+  take(key: string): T | undefined {
+    const entry = this.ready.get(key)?.shift();
+    if (entry) this.refill();
+    return entry;
+  }
+
+  size(): number {
+    return [...this.ready.values()].reduce((sum, list) => sum + list.length, 0);
+  }
+
+  /** Frees room for a real learner: discards one pooled entry, if there is one. */
+  async evictOne(): Promise<boolean> {
+    for (const list of this.ready.values()) {
+      const entry = list.pop();
+      if (entry) {
+        await this.discard(entry);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Tops every key up to its slot count, one build at a time so a class's cold starts are not slowed by the pool. */
+  refill(): Promise<void> {
+    this.filling = this.filling.then(async () => {
+      for (const [key, wanted] of Object.entries(this.slots)) {
+        while (!this.stopped && (this.ready.get(key)?.length ?? 0) + (this.building.get(key) ?? 0) < wanted) {
+          this.building.set(key, (this.building.get(key) ?? 0) + 1);
+          try {
+            const entry = await this.build(key);
+            if (this.stopped) await this.discard(entry);
+            else this.ready.set(key, [...(this.ready.get(key) ?? []), entry]);
+          } catch (error) {
+            this.onError(key, error);
+            this.building.set(key, (this.building.get(key) ?? 1) - 1);
+            return;
+          }
+          this.building.set(key, (this.building.get(key) ?? 1) - 1);
+        }
+      }
+    });
+    return this.filling;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.filling;
+    const entries = [...this.ready.values()].flat();
+    this.ready.clear();
+    await Promise.all(entries.map((entry) => this.discard(entry)));
+  }
+}
+
+/** The pool key of a request: only template requests are pooled, never explicit node lists. */
+export function poolKey(template: string, swarm: boolean): string {
+  return swarm ? `${template}+swarm` : template;
+}

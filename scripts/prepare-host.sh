@@ -39,6 +39,11 @@ fi
 
 command -v debootstrap >/dev/null || apt_install debootstrap
 
+# The browser tests drive Debian's Chromium (a downloaded browser build cannot work offline).
+if [ "${1:-}" = "--with-browser" ] && ! command -v chromium >/dev/null; then
+  apt_install chromium
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies (native modules build from source, about a minute)"
   npm ci --no-audit --no-fund --loglevel=error

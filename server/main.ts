@@ -25,8 +25,8 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping: removing session nodes');
-    await server.close();
+    log.info({ signal }, 'stopping; running sessions are kept for the next start');
+    await server.close({ keepSessions: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

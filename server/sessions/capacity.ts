@@ -30,6 +30,16 @@ export class Capacity {
     });
   }
 
+  /** Counts a session taken back after a restart; never refused, since it already exists. */
+  adopt(nodeCount: number): () => void {
+    this.sessions += 1;
+    this.nodes += nodeCount;
+    return once(() => {
+      this.sessions -= 1;
+      this.nodes -= nodeCount;
+    });
+  }
+
   reserveNode(nodesInSession: number): () => void {
     if (nodesInSession + 1 > this.limits.maxNodesPerSession) {
       throw new HttpError(429, 'session_full', `a session has at most ${this.limits.maxNodesPerSession} nodes`);

@@ -4,6 +4,7 @@ import { HttpError, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NodeBackend, SessionNetwork } from '../nodes/node-backend.js';
 import { PlanError, nextNodeName, planNodes, type PlannedNode } from '../nodes/templates.js';
+import type { SessionStore } from '../store/session-store.js';
 import { Capacity } from './capacity.js';
 import { Session, newSessionId, newToken, type SessionNode } from './session.js';
 import { formSwarm, joinSwarm } from './swarm-former.js';
@@ -36,6 +37,7 @@ export class SessionManager {
     private readonly config: Config,
     private readonly log: Logger,
     private readonly now: Clock = Date.now,
+    private readonly store?: SessionStore,
   ) {
     this.capacity = new Capacity(config.limits);
     this.pool = new WarmPool<PreparedSession>(
@@ -53,8 +55,9 @@ export class SessionManager {
     );
   }
 
-  /** Removes what an earlier run left behind, then expires idle sessions on a timer. */
+  /** Takes back the sessions a previous run left running, removes what nothing owns, then expires idle sessions on a timer. */
   async start(): Promise<void> {
+    await this.restore();
     const removed = await this.backend.sweep(new Set(this.sessions.keys()));
     if (removed.containers || removed.networks) this.log.info(removed, 'removed leftovers of an earlier run');
     this.sweepTimer = setInterval(() => void this.expireIdle(), this.config.sessions.sweepSeconds * 1000);
@@ -67,11 +70,47 @@ export class SessionManager {
     return this.pool.refill();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops timers and the pool. With a store, learners' sessions keep running for the next start to take back;
+   * without one (or when asked), they end.
+   */
+  async stop(options: { endSessions?: boolean } = {}): Promise<void> {
     clearInterval(this.sweepTimer);
     await this.pool.stop();
-    await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'server stopping')));
+    if (options.endSessions || !this.store) await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'server stopping')));
+    this.sessions.clear();
   }
+
+  private async restore(): Promise<void> {
+    if (!this.store) return;
+    for (const record of this.store.load()) {
+      const running = await Promise.all(record.nodes.map((node) => this.backend.isRunning(node).catch(() => false)));
+      if (!running.some(Boolean)) {
+        this.store.remove(record.id);
+        this.log.info({ session: record.id }, 'a stored session has no running node left; dropped');
+        continue;
+      }
+      const session = new Session(record, this.lifetime());
+      this.sessions.set(session.id, session);
+      this.releases.set(session.id, this.capacity.adopt(record.nodes.length));
+    }
+    if (this.sessions.size) this.log.info({ sessions: this.sessions.size }, 'took back sessions from the previous run');
+  }
+
+  private persist(session: Session): void {
+    this.store?.save(session.toRecord());
+    this.persistedActivity.set(session.id, session.lastActivity);
+  }
+
+  /** Activity is written at most every few seconds per session; an idle timer does not need millisecond precision. */
+  private persistActivity(session: Session): void {
+    if (!this.store) return;
+    if (session.lastActivity - (this.persistedActivity.get(session.id) ?? 0) < 5_000) return;
+    this.store.touch(session.toRecord());
+    this.persistedActivity.set(session.id, session.lastActivity);
+  }
+
+  private readonly persistedActivity = new Map<string, number>();
 
   onEnded(listener: (event: { type: 'ended'; sessionId: string }) => void): () => void {
     this.listeners.add(listener);
@@ -92,10 +131,14 @@ export class SessionManager {
       (template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined) ??
       (await this.prepare(planned, template, request.swarm));
     const { token, digest } = newToken();
-    const session = new Session(prepared.id, digest, template, request.swarm, prepared.network, this.now(), this.lifetime(), request.lesson);
-    for (const node of prepared.nodes) session.nodes.set(node.name, node);
+    const now = this.now();
+    const session = new Session(
+      { id: prepared.id, tokenDigest: digest, template, swarm: request.swarm, network: prepared.network, createdAt: now, lastActivity: now, extendedMs: 0, lesson: request.lesson, nodes: prepared.nodes },
+      this.lifetime(),
+    );
     this.sessions.set(session.id, session);
     this.releases.set(session.id, prepared.release);
+    this.persist(session);
     this.log.info({ session: session.id, nodes: planned.length, swarm: request.swarm, ms: this.now() - started, pooled: prepared.pooled }, 'session ready');
     return { ...(await this.view(session)), token };
   }
@@ -146,6 +189,7 @@ export class SessionManager {
     if (!token) throw new HttpError(401, 'unauthorized', 'this route needs the session token (Authorization: Bearer <token>)');
     if (!session.hasToken(token)) throw new HttpError(403, 'forbidden', 'this token does not open this session');
     session.touch(this.now());
+    this.persistActivity(session);
     return session;
   }
 
@@ -171,12 +215,15 @@ export class SessionManager {
 
   extend(session: Session): void {
     session.extend(this.now());
+    this.persist(session);
   }
 
   async end(id: string, reason: string): Promise<void> {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
+    this.store?.remove(id);
+    this.persistedActivity.delete(id);
     const nodes = [...session.nodes.values()];
     session.nodes.clear();
     await this.destroy(id, nodes, session.network);
@@ -203,6 +250,7 @@ export class SessionManager {
     }
     session.nodes.set(name, node);
     this.nodeReleases.set(`${session.id}/${name}`, release);
+    this.persist(session);
     return { name, ...(node.role ? { role: node.role } : {}), address: node.address, status: 'running' };
   }
 
@@ -211,6 +259,7 @@ export class SessionManager {
   async removeNode(session: Session, name: string): Promise<void> {
     const node = this.node(session, name);
     session.nodes.delete(name);
+    this.persist(session);
     await this.backend.removeNode(node);
     this.nodeReleases.get(`${session.id}/${name}`)?.();
     this.nodeReleases.delete(`${session.id}/${name}`);

@@ -11,24 +11,63 @@ export interface Lifetime {
   maxMs: number;
 }
 
-/** A learner's sandbox: its network, its nodes, its token and its clock. */
-export class Session {
-  readonly nodes = new Map<string, SessionNode>();
+/** What is kept of a session in the store, enough to take it back after a restart. */
+export interface SessionRecord {
+  id: string;
+  tokenDigest: Buffer;
+  template: TemplateName | 'custom';
+  swarm: boolean;
+  network: SessionNetwork;
+  createdAt: number;
   lastActivity: number;
   /** Extra time granted by "extend", on top of the hard maximum. */
-  private extendedMs = 0;
+  extendedMs: number;
+  lesson?: string;
+  nodes: SessionNode[];
+}
+
+/** A learner's sandbox: its network, its nodes, its token and its clock. */
+export class Session {
+  readonly id: string;
+  readonly template: TemplateName | 'custom';
+  readonly swarm: boolean;
+  readonly network: SessionNetwork;
+  readonly createdAt: number;
+  readonly lesson?: string;
+  readonly nodes = new Map<string, SessionNode>();
+  lastActivity: number;
+  private extendedMs: number;
+  private readonly tokenDigest: Buffer;
 
   constructor(
-    readonly id: string,
-    private readonly tokenDigest: Buffer,
-    readonly template: TemplateName | 'custom',
-    readonly swarm: boolean,
-    readonly network: SessionNetwork,
-    readonly createdAt: number,
+    record: SessionRecord,
     private readonly lifetime: Lifetime,
-    readonly lesson?: string,
   ) {
-    this.lastActivity = createdAt;
+    this.id = record.id;
+    this.tokenDigest = record.tokenDigest;
+    this.template = record.template;
+    this.swarm = record.swarm;
+    this.network = record.network;
+    this.createdAt = record.createdAt;
+    this.lastActivity = record.lastActivity;
+    this.extendedMs = record.extendedMs;
+    this.lesson = record.lesson;
+    for (const node of record.nodes) this.nodes.set(node.name, node);
+  }
+
+  toRecord(): SessionRecord {
+    return {
+      id: this.id,
+      tokenDigest: this.tokenDigest,
+      template: this.template,
+      swarm: this.swarm,
+      network: this.network,
+      createdAt: this.createdAt,
+      lastActivity: this.lastActivity,
+      extendedMs: this.extendedMs,
+      ...(this.lesson ? { lesson: this.lesson } : {}),
+      nodes: [...this.nodes.values()],
+    };
   }
 
   hasToken(token: string): boolean {

@@ -5,7 +5,8 @@ const minute = 60_000;
 
 function session(created = 0) {
   const { token, digest } = newToken();
-  return { token, session: new Session('abc', digest, 'single', false, { id: 'n', name: 'n' }, created, { idleMs: 10 * minute, maxMs: 60 * minute }) };
+  const record = { id: 'abc', tokenDigest: digest, template: 'single' as const, swarm: false, network: { id: 'n', name: 'n' }, createdAt: created, lastActivity: created, extendedMs: 0, nodes: [] };
+  return { token, session: new Session(record, { idleMs: 10 * minute, maxMs: 60 * minute }) };
 }
 
 describe('Session', () => {

@@ -51,6 +51,16 @@ const ConfigSchema = z
       })
       .prefault({}),
     localProvider: z.coerce.boolean().default(false),
+    lessonsDir: z.string().min(1).default(new URL('../lessons/', import.meta.url).pathname),
+    /** Set at install; there is no default password. `workshop set-password` stores one too. */
+    instructorPassword: z.string().min(10, 'the instructor password needs at least 10 characters').optional(),
+    classroom: z
+      .object({
+        /** How often learners' current steps are re-checked in the background (0: only on their action). */
+        checkIntervalSeconds: z.coerce.number().min(0).default(60),
+        stuckMinutes: z.coerce.number().min(1).default(10),
+      })
+      .prefault({}),
   })
   .strict();
 
@@ -80,6 +90,10 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_REGISTRY_MIRROR: 'images.registryMirror',
   WORKSHOP_DEBIAN_MIRROR: 'images.debianMirror',
   WORKSHOP_LOCAL_PROVIDER: 'localProvider',
+  WORKSHOP_LESSONS_DIR: 'lessonsDir',
+  WORKSHOP_INSTRUCTOR_PASSWORD: 'instructorPassword',
+  WORKSHOP_CHECK_INTERVAL_SECONDS: 'classroom.checkIntervalSeconds',
+  WORKSHOP_STUCK_MINUTES: 'classroom.stuckMinutes',
 };
 
 export class ConfigError extends Error {}

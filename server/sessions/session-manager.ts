@@ -41,7 +41,7 @@ export class SessionManager {
   ) {
     this.capacity = new Capacity(config.limits);
     this.pool = new WarmPool<PreparedSession>(
-      config.sessions.pool,
+      { ...config.sessions.pool },
       (key) => {
         const [template, swarm] = key.split('+');
         const planned = planNodes({ template: template as TemplateName, swarm: swarm === 'swarm' }, config.limits.maxNodesPerSession);
@@ -63,6 +63,12 @@ export class SessionManager {
     this.sweepTimer = setInterval(() => void this.expireIdle(), this.config.sessions.sweepSeconds * 1000);
     this.sweepTimer.unref();
     void this.pool.refill();
+  }
+
+  /** Keeps `count` sessions of a template started ahead of demand, on top of the configured pool. */
+  warm(template: TemplateName, swarm: boolean, count: number): void {
+    const key = poolKey(template, swarm);
+    this.pool.setSlots(key, (this.config.sessions.pool[key] ?? 0) + count);
   }
 
   /** Resolves once the warm pool is full (tests and benchmarks wait for this). */
@@ -117,7 +123,8 @@ export class SessionManager {
     return () => this.listeners.delete(listener);
   }
 
-  async create(request: CreateSessionRequest): Promise<CreatedSessionView> {
+  /** Starts a session. `owner` is the token digest of a classroom learner, whose token then opens it too. */
+  async create(request: CreateSessionRequest, owner?: Buffer): Promise<CreatedSessionView> {
     let planned: PlannedNode[];
     try {
       planned = planNodes(request, this.config.limits.maxNodesPerSession);
@@ -133,7 +140,7 @@ export class SessionManager {
     const { token, digest } = newToken();
     const now = this.now();
     const session = new Session(
-      { id: prepared.id, tokenDigest: digest, template, swarm: request.swarm, network: prepared.network, createdAt: now, lastActivity: now, extendedMs: 0, lesson: request.lesson, nodes: prepared.nodes },
+      { id: prepared.id, tokenDigest: digest, template, swarm: request.swarm, network: prepared.network, createdAt: now, lastActivity: now, extendedMs: 0, lesson: request.lesson, ownerDigest: owner, nodes: prepared.nodes },
       this.lifetime(),
     );
     this.sessions.set(session.id, session);
@@ -279,6 +286,11 @@ export class SessionManager {
     const node = this.node(session, name);
     const seconds = Math.min(timeoutSeconds ?? limits.execTimeoutSeconds, limits.execTimeoutSeconds);
     return this.backend.exec(node, command, { timeoutMs: seconds * 1000, maxOutputBytes: limits.execMaxOutputBytes });
+  }
+
+  /** A session by id without a token check: for the instructor's routes and the classroom, which authorize on their own. */
+  find(id: string): Session | undefined {
+    return this.sessions.get(id);
   }
 
   /** Live session ids, for the sweeper and for tests. */

@@ -20,6 +20,13 @@ export class WarmPool<T> {
     private readonly onError: (key: string, error: unknown) => void,
   ) {}
 
+  /** Changes how many entries a key keeps ready (an event asks for its class before it starts). */
+  setSlots(key: string, count: number): void {
+    if (count > 0) this.slots[key] = count;
+    else delete this.slots[key];
+    void this.refill();
+  }
+
   /** Takes a ready entry for the key, if any, and starts refilling in the background. */
   take(key: string): T | undefined {
     const entry = this.ready.get(key)?.shift();

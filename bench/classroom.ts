@@ -1,0 +1,85 @@
+// A simulated class: 30 learners join an event within 10 s, each getting a pre-formed swarm-1m2w session.
+// Prints the time until all are ready (cold, then with a warm pool), the server's memory, the nodes' memory,
+// and the delay from a learner's check to the instructor's dashboard.
+//   npx tsx bench/classroom.ts            LEARNERS=30 by default; WARM=0 skips the warm-pool round
+import { DockerEngine } from '../server/engine/docker-engine.js';
+import { startTestServer } from '../test/support/test-server.js';
+import { median, percentile, table } from './lib.js';
+
+const LEARNERS = Number(process.env.LEARNERS ?? 30);
+const engine = new DockerEngine();
+const PASSWORD = 'bench-password-123';
+
+async function json(url: string, init: RequestInit & { token?: string } = {}) {
+  const res = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers as Record<string, string>) },
+  });
+  const body = await res.json().catch(() => undefined);
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function round(warm: number) {
+  const server = await startTestServer(`bench-class-${warm ? 'warm' : 'cold'}`, {
+    logLevel: 'error',
+    instructorPassword: PASSWORD,
+    limits: { maxSessions: LEARNERS + 5, maxNodesTotal: 3 * (LEARNERS + 5) },
+    classroom: { checkIntervalSeconds: 0 },
+  });
+  const base = `${server.url}/api`;
+  const { token: instructor } = await json(`${base}/instructor/login`, { method: 'POST', body: JSON.stringify({ password: PASSWORD }) });
+  const event = await json(`${base}/instructor/events`, { method: 'POST', token: instructor, body: JSON.stringify({ name: 'bench', lessons: ['services'], capacity: LEARNERS, warmPool: warm }) });
+  if (warm) {
+    const started = performance.now();
+    await server.sessions.warmUp();
+    console.log(`warm pool of ${warm} sessions ready in ${((performance.now() - started) / 1000).toFixed(1)} s (before class)`);
+  }
+  // Joins arrive spread over 10 s, as a class typing a code does. The join limit is per address, so each learner comes from their own.
+  const started = performance.now();
+  const joins = Array.from({ length: LEARNERS }, (_, i) =>
+    new Promise((resolve) => setTimeout(resolve, (10_000 * i) / LEARNERS)).then(async () => {
+      const t0 = performance.now();
+      const joined = await json(`${base}/join`, { method: 'POST', body: JSON.stringify({ code: event.joinCode, name: `learner${i}` }), headers: { 'x-forwarded-for': `127.0.0.${i + 2}` } });
+      return { joined, ms: performance.now() - t0 };
+    }),
+  );
+  const results = await Promise.all(joins);
+  const allReady = performance.now() - started;
+  const waits = results.map((r) => r.ms);
+
+  // Dashboard delay: a learner checks; how long until the instructor's stream shows it.
+  const delays: number[] = [];
+  const stream = await fetch(`${base}/instructor/events/${event.id}/stream`, { headers: { authorization: `Bearer ${instructor}` } });
+  const reader = stream.body!.getReader();
+  await reader.read(); // snapshot
+  for (const { joined } of results.slice(0, 5)) {
+    const t0 = performance.now();
+    await json(`${base}/sessions/${joined.session.id}/checks`, { method: 'POST', token: joined.token, body: JSON.stringify({ lesson: 'services', step: 0 }) });
+    for (;;) {
+      const { value } = await reader.read();
+      if (new TextDecoder().decode(value).includes(joined.learner.id)) break;
+    }
+    delays.push(performance.now() - t0);
+  }
+  await reader.cancel();
+
+  const containers = await engine.listContainers(server.config.instance);
+  const memory = await Promise.all(containers.map((c) => engine.memoryUsage(c.id)));
+  const row = {
+    round: warm ? `warm pool ${warm}` : 'cold',
+    'all ready s': (allReady / 1000).toFixed(1),
+    'join median s': (median(waits) / 1000).toFixed(2),
+    'join p95 s': (percentile(waits, 95) / 1000).toFixed(2),
+    'server RSS MiB': (process.memoryUsage().rss / 2 ** 20).toFixed(0),
+    'nodes MiB total': (memory.reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(0),
+    'dashboard delay ms (median)': median(delays).toFixed(0),
+  };
+  await server.close();
+  return row;
+}
+
+const rows = [await round(0)];
+if (process.env.WARM !== '0') rows.push(await round(LEARNERS));
+console.log(`\n${LEARNERS} learners, swarm-1m2w pre-formed each (the server runs in this process: its RSS includes the benchmark's client)\n`);
+console.log(table(rows));

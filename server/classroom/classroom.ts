@@ -1,0 +1,271 @@
+import type { CreateEventRequest, EventView, LearnerMessage, LearnerRow } from '../../shared/classroom-protocol.js';
+import type { CreatedSessionView } from '../../shared/protocol.js';
+import { HttpError, notFound } from '../errors.js';
+import type { CheckRunEvent } from '../grading/check-runner.js';
+import type { ResultStore } from '../grading/result-store.js';
+import type { Lesson } from '../lessons/lesson-types.js';
+import type { Logger } from '../logger.js';
+import { newSessionId, newToken, tokenDigest, type Session } from '../sessions/session.js';
+import type { SessionManager } from '../sessions/session-manager.js';
+import type { EventRecord, EventStore, LearnerRecord } from './event-store.js';
+import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code.js';
+import type { LiveHub } from './live-hub.js';
+
+export interface ClassroomDeps {
+  events: EventStore;
+  results: ResultStore;
+  sessions: SessionManager;
+  lessons: ReadonlyMap<string, Lesson>;
+  hub: LiveHub;
+  baseUrl: () => string;
+  log: Logger;
+  now?: () => number;
+  stuckMinutes?: number;
+}
+
+export const eventChannel = (id: string) => `event:${id}`;
+export const sessionChannel = (id: string) => `session:${id}`;
+
+/** Instructor-led events: joining with a code, learners' progress, the live table and the instructor's actions. */
+export class Classroom {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ClassroomDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  createEvent(request: CreateEventRequest): EventView {
+    for (const id of request.lessons) if (!this.deps.lessons.has(id)) throw new HttpError(400, 'bad_request', `no lesson ${id}`);
+    const record: EventRecord = {
+      id: newSessionId(),
+      name: request.name,
+      joinCode: newJoinCode(),
+      lessons: request.lessons,
+      capacity: request.capacity,
+      ...(request.opensAt ? { opensAt: Date.parse(request.opensAt) } : {}),
+      ...(request.closesAt ? { closesAt: Date.parse(request.closesAt) } : {}),
+      warmPool: request.warmPool,
+      createdAt: this.now(),
+    };
+    this.deps.events.insertEvent(record);
+    this.applyWarmPool(record, record.warmPool);
+    return this.eventView(record);
+  }
+
+  /** Restarts the warm pools of open events (after a server restart). */
+  resumeWarmPools(): void {
+    for (const event of this.deps.events.events()) if (!event.endedAt && event.warmPool) this.applyWarmPool(event, event.warmPool);
+  }
+
+  private applyWarmPool(event: EventRecord, count: number): void {
+    const first = this.deps.lessons.get(event.lessons[0]);
+    if (first && count) this.deps.sessions.warm(first.meta.template, first.meta.swarm, count);
+  }
+
+  event(id: string): EventRecord {
+    const event = this.deps.events.event(id);
+    if (!event) throw notFound(`no event ${id}`);
+    return event;
+  }
+
+  events(): EventView[] {
+    return this.deps.events.events().map((e) => this.eventView(e));
+  }
+
+  eventView(event: EventRecord): EventView {
+    return {
+      id: event.id,
+      name: event.name,
+      joinCode: formatJoinCode(event.joinCode),
+      joinUrl: `${this.deps.baseUrl()}/join.html?code=${formatJoinCode(event.joinCode)}`,
+      lessons: event.lessons,
+      capacity: event.capacity,
+      learners: this.deps.events.learnerCount(event.id),
+      ...(event.opensAt ? { opensAt: new Date(event.opensAt).toISOString() } : {}),
+      ...(event.closesAt ? { closesAt: new Date(event.closesAt).toISOString() } : {}),
+      warmPool: event.warmPool,
+      createdAt: new Date(event.createdAt).toISOString(),
+      ...(event.endedAt ? { endedAt: new Date(event.endedAt).toISOString() } : {}),
+    };
+  }
+
+  async endEvent(id: string): Promise<void> {
+    const event = this.event(id);
+    this.deps.events.endEvent(id, this.now());
+    this.applyWarmPool(event, 0);
+    await Promise.all(this.deps.events.learners(id).map((learner) => this.endLearner(learner.id)));
+  }
+
+  /** A learner joins with the code and a display name; they get a learner token (which also opens their session). */
+  async join(code: string, name: string): Promise<{ learner: { id: string; name: string }; token: string; event: EventView; session: CreatedSessionView }> {
+    const event = this.deps.events.eventByCode(normalizeJoinCode(code));
+    if (!event) throw notFound('no event has this join code');
+    const now = this.now();
+    if (event.endedAt || (event.closesAt && now > event.closesAt)) throw new HttpError(410, 'event_closed', `the event "${event.name}" has ended`);
+    if (event.opensAt && now < event.opensAt) throw new HttpError(403, 'event_not_open', `the event "${event.name}" opens at ${new Date(event.opensAt).toISOString()}`);
+    if (this.deps.events.learnerCount(event.id) >= event.capacity) throw new HttpError(409, 'event_full', `the event "${event.name}" is full (${event.capacity} learners)`);
+    if (this.deps.events.learners(event.id).some((l) => l.displayName.toLowerCase() === name.toLowerCase())) {
+      throw new HttpError(409, 'name_taken', `somebody in this event is already called "${name}"; pick another name`);
+    }
+    const { token, digest } = newToken();
+    const learner: LearnerRecord = { id: newSessionId(), eventId: event.id, displayName: name, tokenDigest: digest, lesson: event.lessons[0], step: 0, stepStartedAt: now, joinedAt: now, lastSeen: now };
+    this.deps.events.insertLearner(learner);
+    try {
+      const session = await this.startSession(learner, event.lessons[0]);
+      this.deps.hub.publish(eventChannel(event.id), { type: 'learner', learner: this.row(learner) });
+      return { learner: { id: learner.id, name }, token, event: this.eventView(event), session };
+    } catch (error) {
+      this.deps.events.deleteLearner(learner.id);
+      throw error;
+    }
+  }
+
+  private async startSession(learner: LearnerRecord, lessonId: string): Promise<CreatedSessionView> {
+    const lesson = this.deps.lessons.get(lessonId);
+    if (!lesson) throw notFound(`no lesson ${lessonId}`);
+    const session = await this.deps.sessions.create({ template: lesson.meta.template, swarm: lesson.meta.swarm, lesson: lessonId }, learner.tokenDigest);
+    learner.sessionId = session.id;
+    this.deps.events.updateLearner(learner);
+    return session;
+  }
+
+  learnerByToken(token: string | undefined): LearnerRecord {
+    if (!token) throw new HttpError(401, 'unauthorized', 'this route needs a learner token');
+    const learner = this.deps.events.learnerByToken(tokenDigest(token));
+    if (!learner) throw new HttpError(403, 'forbidden', 'this token does not belong to a learner');
+    return learner;
+  }
+
+  learner(id: string): LearnerRecord {
+    const learner = this.deps.events.learner(id);
+    if (!learner) throw notFound(`no learner ${id}`);
+    return learner;
+  }
+
+  /** Whose results a session's checks are: its learner's, or the session's own for a self-paced learner. */
+  ownerOf(session: Session): string {
+    return this.deps.events.learnerBySession(session.id)?.id ?? `session:${session.id}`;
+  }
+
+  /** The learner moved to another lesson or step (the page tells us), so "time on step" restarts. */
+  async setPosition(learner: LearnerRecord, lesson: string, step: number): Promise<{ session?: CreatedSessionView }> {
+    const target = this.deps.lessons.get(lesson);
+    if (!target) throw notFound(`no lesson ${lesson}`);
+    const changed = learner.lesson !== lesson || learner.step !== step;
+    let session: CreatedSessionView | undefined;
+    const current = learner.sessionId ? this.deps.sessions.find(learner.sessionId) : undefined;
+    // A lesson that needs another cluster layout gets a fresh session prepared for it.
+    if (learner.lesson !== lesson && (!current || current.template !== target.meta.template || current.swarm !== target.meta.swarm)) {
+      if (current) await this.deps.sessions.end(current.id, 'learner moved to another lesson');
+      session = await this.startSession(learner, lesson);
+    }
+    if (changed) {
+      learner.lesson = lesson;
+      learner.step = step;
+      learner.stepStartedAt = this.now();
+    }
+    learner.lastSeen = this.now();
+    this.deps.events.updateLearner(learner);
+    this.deps.hub.publish(eventChannel(learner.eventId), { type: 'learner', learner: this.row(learner) });
+    return session ? { session } : {};
+  }
+
+  onCheckRun({ session, owner }: CheckRunEvent): void {
+    const learner = this.deps.events.learner(owner);
+    if (!learner || learner.sessionId !== session.id) return;
+    learner.lastSeen = this.now();
+    this.deps.events.updateLearner(learner);
+    this.deps.hub.publish(eventChannel(learner.eventId), { type: 'learner', learner: this.row(learner) });
+  }
+
+  row(learner: LearnerRecord): LearnerRow {
+    const lesson = learner.lesson ? this.deps.lessons.get(learner.lesson) : undefined;
+    const results = lesson ? this.deps.results.forOwner(learner.id, lesson.meta.id) : [];
+    const checks = lesson?.steps.flatMap((s) => s.checks) ?? [];
+    const stepChecks = lesson?.steps[learner.step]?.checks ?? [];
+    const resultOf = (id: string) => results.find((r) => r.checkId === id);
+    const session = learner.sessionId ? this.deps.sessions.find(learner.sessionId) : undefined;
+    const stepPassed = stepChecks.length > 0 && stepChecks.every((c) => resultOf(c.id)?.passed);
+    const timeOnStepMs = this.now() - learner.stepStartedAt;
+    return {
+      id: learner.id,
+      name: learner.displayName,
+      ...(session ? { sessionId: session.id } : {}),
+      sessionStatus: session ? 'running' : 'none',
+      ...(lesson ? { lesson: lesson.meta.id, stepTitle: lesson.steps[learner.step]?.title } : {}),
+      step: learner.step,
+      checksPassed: checks.filter((c) => resultOf(c.id)?.passed).length,
+      checksTotal: checks.length,
+      points: {
+        earned: results.reduce((sum, r) => sum + r.earned, 0),
+        possible: checks.reduce((sum, c) => sum + c.points, 0),
+      },
+      timeOnStepMs,
+      lastActivity: new Date(Math.max(learner.lastSeen, session?.lastActivity ?? 0)).toISOString(),
+      stuck: !stepPassed && stepChecks.length > 0 && timeOnStepMs > (this.deps.stuckMinutes ?? 10) * 60_000,
+      failing: stepChecks.filter((c) => resultOf(c.id) && !resultOf(c.id)!.passed).map((c) => c.title),
+    };
+  }
+
+  rows(eventId: string): LearnerRow[] {
+    return this.deps.events.learners(eventId).map((learner) => this.row(learner));
+  }
+
+  async extendLearner(id: string): Promise<void> {
+    const learner = this.learner(id);
+    const session = learner.sessionId ? this.deps.sessions.find(learner.sessionId) : undefined;
+    if (!session) throw new HttpError(409, 'no_session', `${learner.displayName} has no running session`);
+    this.deps.sessions.extend(session);
+    this.tellLearner(session.id, { type: 'session-extended', expiresAt: new Date(session.expiresAt()).toISOString() });
+  }
+
+  /** A fresh session for the learner's current lesson; their progress stays. */
+  async resetLearner(id: string): Promise<void> {
+    const learner = this.learner(id);
+    const old = learner.sessionId;
+    // The new session first, so the old one's page learns where to go before it hears that its session ended.
+    const session = await this.startSession(learner, learner.lesson ?? this.event(learner.eventId).lessons[0]);
+    if (old) {
+      this.tellLearner(old, { type: 'session-reset', sessionId: session.id });
+      await this.deps.sessions.end(old, 'reset by the instructor');
+    }
+    this.deps.hub.publish(eventChannel(learner.eventId), { type: 'learner', learner: this.row(learner) });
+  }
+
+  async endLearner(id: string): Promise<void> {
+    const learner = this.learner(id);
+    // Ending the session tells the learner's page (SessionManager.onEnded).
+    if (learner.sessionId) await this.deps.sessions.end(learner.sessionId, 'ended by the instructor');
+    delete learner.sessionId;
+    this.deps.events.updateLearner(learner);
+    this.deps.hub.publish(eventChannel(learner.eventId), { type: 'learner', learner: this.row(learner) });
+  }
+
+  message(eventId: string, text: string): number {
+    const at = new Date(this.now()).toISOString();
+    let sent = 0;
+    for (const learner of this.deps.events.learners(eventId)) {
+      if (!learner.sessionId) continue;
+      this.tellLearner(learner.sessionId, { type: 'message', text, at });
+      sent++;
+    }
+    return sent;
+  }
+
+  private tellLearner(sessionId: string, message: LearnerMessage): void {
+    this.deps.hub.publish(sessionChannel(sessionId), message);
+  }
+
+  /** Learners with a running session and a current lesson: what the schedule re-checks. */
+  activeLearners(): Array<{ learner: LearnerRecord; session: Session }> {
+    const out: Array<{ learner: LearnerRecord; session: Session }> = [];
+    for (const event of this.deps.events.events()) {
+      if (event.endedAt) continue;
+      for (const learner of this.deps.events.learners(event.id)) {
+        const session = learner.sessionId ? this.deps.sessions.find(learner.sessionId) : undefined;
+        if (session && learner.lesson) out.push({ learner, session });
+      }
+    }
+    return out;
+  }
+}

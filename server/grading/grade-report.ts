@@ -1,0 +1,65 @@
+import type { Lesson } from '../lessons/lesson-types.js';
+import type { StoredCheckResult } from './result-store.js';
+
+export interface GradedCheck {
+  id: string;
+  step: number;
+  title: string;
+  passed: boolean;
+  earned: number;
+  possible: number;
+  failures: Array<{ expected?: string; actual?: string; message: string }>;
+  checkedAt?: string;
+}
+
+export interface GradeReport {
+  learner: string;
+  lesson: string;
+  lessonTitle: string;
+  earned: number;
+  possible: number;
+  passed: boolean;
+  checks: GradedCheck[];
+}
+
+/**
+ * A learner's report for a lesson from their latest check results. Every check of the lesson appears,
+ * in lesson order; one that never ran earns nothing and says so.
+ */
+export function gradeReport(learner: string, lesson: Lesson, results: StoredCheckResult[]): GradeReport {
+  const checks = lesson.steps.flatMap((step) => step.checks).map((check): GradedCheck => {
+    const result = results.find((r) => r.checkId === check.id);
+    if (!result) {
+      return { id: check.id, step: check.step, title: check.title, passed: false, earned: 0, possible: check.points, failures: [{ message: 'not checked yet' }] };
+    }
+    return {
+      id: check.id,
+      step: check.step,
+      title: check.title,
+      passed: result.passed,
+      earned: result.earned,
+      possible: check.points,
+      failures: result.passed ? [] : result.detail,
+      checkedAt: new Date(result.checkedAt).toISOString(),
+    };
+  });
+  const earned = checks.reduce((sum, c) => sum + c.earned, 0);
+  const possible = checks.reduce((sum, c) => sum + c.possible, 0);
+  return { learner, lesson: lesson.meta.id, lessonTitle: lesson.meta.title, earned, possible, passed: checks.every((c) => c.passed), checks };
+}
+
+/** A report straight from one check run (the grading command's view of a server's answer). */
+export function reportFromRun(learner: string, lessonTitle: string, run: { lesson: string; checks: Array<{ id: string; step: number; title: string; passed: boolean; points: { earned: number; possible: number }; assertions: Array<{ passed: boolean; expected: string; actual: string; message: string }> }> }): GradeReport {
+  const checks = run.checks.map((check): GradedCheck => ({
+    id: check.id,
+    step: check.step,
+    title: check.title,
+    passed: check.passed,
+    earned: check.points.earned,
+    possible: check.points.possible,
+    failures: check.assertions.filter((a) => !a.passed).map((a) => ({ expected: a.expected, actual: a.actual, message: a.message })),
+  }));
+  const earned = checks.reduce((sum, c) => sum + c.earned, 0);
+  const possible = checks.reduce((sum, c) => sum + c.possible, 0);
+  return { learner, lesson: run.lesson, lessonTitle, earned, possible, passed: checks.every((c) => c.passed), checks };
+}

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { JoinSchema, PositionSchema } from '../../shared/classroom-protocol.js';
+import { sessionChannel, type Classroom } from '../classroom/classroom.js';
+import type { LiveHub } from '../classroom/live-hub.js';
+import { HttpError } from '../errors.js';
+import type { SessionManager } from '../sessions/session-manager.js';
+import { LEARNER_COOKIE, cookieOptions, credential } from './credentials.js';
+import { sessionToken } from './session-token.js';
+import { parseBody } from './validate.js';
+
+/** A learner's routes: join with a code, find their place again, report where they are, and their message stream. */
+export function classroomRouter(classroom: Classroom, sessions: SessionManager, hub: LiveHub): Router {
+  const router = Router();
+  // Join codes are short; trying them is slowed down to a handful a minute per address.
+  const joinLimit = rateLimit({ windowMs: 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_req, _res, next) => next(new HttpError(429, 'too_many_attempts', 'too many join attempts; wait a minute')) });
+
+  router.post('/join', joinLimit, async (req, res) => {
+    const { code, name } = parseBody(JoinSchema, req.body);
+    const joined = await classroom.join(code, name);
+    res.cookie(LEARNER_COOKIE, joined.token, cookieOptions(7 * 24 * 3600_000)).status(201).json(joined);
+  });
+
+  router.get('/learners/me', async (req, res) => {
+    const learner = classroom.learnerByToken(credential(req, LEARNER_COOKIE));
+    const session = learner.sessionId ? sessions.find(learner.sessionId) : undefined;
+    res.json({
+      learner: { id: learner.id, name: learner.displayName, lesson: learner.lesson, step: learner.step },
+      event: classroom.eventView(classroom.event(learner.eventId)),
+      session: session ? await sessions.view(session) : null,
+    });
+  });
+
+  router.put('/learners/me/position', async (req, res) => {
+    const learner = classroom.learnerByToken(credential(req, LEARNER_COOKIE));
+    const { lesson, step } = parseBody(PositionSchema, req.body);
+    res.json(await classroom.setPosition(learner, lesson, step));
+  });
+
+  // The workspace listens here for the instructor's messages and for its session being reset or ended.
+  router.get('/sessions/:id/stream', (req, res) => {
+    const session = sessions.authorize(String(req.params.id), sessionToken(req));
+    hub.subscribe(sessionChannel(session.id), res);
+  });
+
+  return router;
+}

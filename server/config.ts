@@ -27,7 +27,7 @@ const ConfigSchema = z
         nodePids: z.coerce.number().int().min(64).default(2048),
         nodeDiskMb: z.coerce.number().int().min(64).default(512),
         nodeCpus: z.coerce.number().min(0.1).default(1),
-        execTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(60),
+        execTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(180),
         execMaxOutputBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
         commandMaxBytes: z.coerce.number().int().min(64).default(16 * 1024),
       })

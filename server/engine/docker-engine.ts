@@ -40,6 +40,8 @@ export interface NodeContainerSpec {
   nanoCpus: number;
   tmpfs: Record<string, string>;
   privileged: boolean;
+  /** Nodes run read-only (only their tmpfs mounts are writable); the image builder's seeding container does not. */
+  readonlyRootfs?: boolean;
 }
 
 export interface ContainerSummary {
@@ -160,7 +162,7 @@ export class DockerEngine {
         PidsLimit: spec.pidsLimit,
         NanoCpus: spec.nanoCpus,
         Tmpfs: spec.tmpfs,
-        ReadonlyRootfs: true,
+        ReadonlyRootfs: spec.readonlyRootfs ?? true,
         Init: false,
       },
     });
@@ -185,6 +187,16 @@ export class DockerEngine {
     } finally {
       await container.remove({ force: true }).catch(() => undefined);
     }
+  }
+
+  async stopContainer(id: string, seconds = 10): Promise<void> {
+    await this.docker.getContainer(id).stop({ t: seconds }).catch(ignoreStatus(304));
+  }
+
+  /** Saves a stopped container's filesystem as an image (like `docker commit`). */
+  async commitContainer(id: string, repo: string, tag: string, labels: Record<string, string>): Promise<void> {
+    const changes = Object.entries(labels).map(([key, value]) => `LABEL ${key}=${value}`);
+    await this.docker.getContainer(id).commit({ repo, tag, changes, pause: false });
   }
 
   async startContainer(id: string): Promise<void> {

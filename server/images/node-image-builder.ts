@@ -7,6 +7,7 @@ import tar from 'tar-fs';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import { LABEL } from '../engine/labels.js';
 import { retagArchive } from './retag-archive.js';
+import { seedImageStore } from './seed-image-store.js';
 import { DEBIAN_SUITE, IMAGES_DIR, nodeRecipe, type NodeRecipe } from './recipe.js';
 
 export interface BuildOptions {
@@ -20,7 +21,7 @@ export interface BuildOptions {
  * Makes sure the node image exists and matches its recipe in images/. Three
  * steps, each skipped when its result is already there: a Debian base image
  * from debootstrap (slow, about a minute), the lesson images from busybox,
- * and the node image that carries them.
+ * and the node image that carries them, already loaded into its image store.
  */
 export async function ensureNodeImage(engine: DockerEngine, options: BuildOptions): Promise<string> {
   const recipe = nodeRecipe();
@@ -41,8 +42,12 @@ export async function ensureNodeImage(engine: DockerEngine, options: BuildOption
   const archive = await engine.saveImages([...renames.keys()]);
   await pipeline(retagArchive(archive, renames), createWriteStream(join(context, 'lesson-images.tar')));
   options.log('building the node image');
-  await engine.buildImage(Readable.from(tar.pack(context)), tag, { BASE: base }, { [LABEL.recipe]: recipe.fullDigest }, (line) => options.log(`  ${line}`));
+  const stage = `${options.nodeImage}:stage`;
+  await engine.buildImage(Readable.from(tar.pack(context)), stage, { BASE: base }, { [LABEL.recipe]: recipe.fullDigest }, (line) => options.log(`  ${line}`));
   rmSync(context, { recursive: true, force: true });
+  options.log('preloading the lesson images into the image store, so nodes start without loading them');
+  await seedImageStore(engine, stage, tag, { [LABEL.recipe]: recipe.fullDigest });
+  await engine.removeImage(stage);
   await engine.pruneDanglingImages(LABEL.recipe);
   options.log(`node image ${tag} ready`);
   return tag;

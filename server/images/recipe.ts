@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const IMAGES_DIR = new URL('../../images/', import.meta.url).pathname;
 export const DEBIAN_SUITE = 'bookworm';
 /** Bump when the build steps in node-image-builder.ts change in a way the recipe files do not show. */
-export const BUILDER_VERSION = '2';
+export const BUILDER_VERSION = '3';
 
 const LessonImageSchema = z.object({
   tag: z.string().regex(/^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+$/),

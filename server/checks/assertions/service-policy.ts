@@ -1,0 +1,52 @@
+import type { ResourceExpectation, UpdatePolicyExpectation } from '../assertion-schema.js';
+import type { ResourceAmounts, UpdatePolicy } from '../docker-types.js';
+import { compareValue, finding, type Finding } from '../finding.js';
+import { formatCpus, formatDuration, formatMemory, parseCpus, parseDuration, parseMemory } from '../units.js';
+
+/**
+ * The engine omits zero values and a spec without a policy at all; swarmkit then applies these
+ * defaults, so an absent field is compared as the value the swarm really uses.
+ */
+const POLICY_DEFAULTS = { Parallelism: 1, Delay: 0, FailureAction: 'pause', Monitor: 5e9, MaxFailureRatio: 0, Order: 'stop-first' };
+
+/** Compares `update:` or `rollback:` expectations; `subject` is e.g. "service `web`: update". */
+export function comparePolicy(subject: string, actual: UpdatePolicy | undefined, expected: UpdatePolicyExpectation): Finding[] {
+  const policy = {
+    Parallelism: actual ? actual.Parallelism ?? 0 : POLICY_DEFAULTS.Parallelism,
+    Delay: actual?.Delay ?? POLICY_DEFAULTS.Delay,
+    FailureAction: actual?.FailureAction || POLICY_DEFAULTS.FailureAction,
+    Monitor: actual?.Monitor || POLICY_DEFAULTS.Monitor,
+    MaxFailureRatio: actual?.MaxFailureRatio ?? POLICY_DEFAULTS.MaxFailureRatio,
+    Order: actual?.Order || POLICY_DEFAULTS.Order,
+  };
+  const findings: Finding[] = [];
+  if (expected.parallelism !== undefined) findings.push(compareValue(`${subject} parallelism`, policy.Parallelism, expected.parallelism));
+  if (expected.delay !== undefined) findings.push(compareValue(`${subject} delay`, formatDuration(policy.Delay), formatDuration(parseDuration(expected.delay))));
+  if (expected.monitor !== undefined) findings.push(compareValue(`${subject} monitor`, formatDuration(policy.Monitor), formatDuration(parseDuration(expected.monitor))));
+  if (expected.failure_action !== undefined) findings.push(compareValue(`${subject} failure action`, policy.FailureAction, expected.failure_action));
+  if (expected.max_failure_ratio !== undefined) {
+    // The engine stores the ratio as a float32; compare at the precision a learner types.
+    const ratio = Math.round(policy.MaxFailureRatio * 1000) / 1000;
+    findings.push(compareValue(`${subject} max failure ratio`, ratio, expected.max_failure_ratio));
+  }
+  if (expected.order !== undefined) findings.push(compareValue(`${subject} order`, policy.Order, expected.order));
+  return findings;
+}
+
+/** Compares `limits:` or `reservations:`; `subject` is e.g. "service `web`: CPU limit". */
+export function compareResources(subject: string, actual: ResourceAmounts | undefined, expected: ResourceExpectation): Finding[] {
+  const findings: Finding[] = [];
+  if (expected.cpus !== undefined) {
+    const want = formatCpus(parseCpus(expected.cpus));
+    findings.push(actual?.NanoCPUs
+      ? compareValue(`${subject} cpus`, formatCpus(actual.NanoCPUs), want)
+      : finding(false, want, 'unset', `${subject} cpus are not set, expected ${'`'}${want}${'`'}`));
+  }
+  if (expected.memory !== undefined) {
+    const want = formatMemory(parseMemory(expected.memory));
+    findings.push(actual?.MemoryBytes
+      ? compareValue(`${subject} memory`, formatMemory(actual.MemoryBytes), want)
+      : finding(false, want, 'unset', `${subject} memory is not set, expected ${'`'}${want}${'`'}`));
+  }
+  return findings;
+}

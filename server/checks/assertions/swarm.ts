@@ -1,0 +1,55 @@
+import type { AssertionOf } from '../assertion-schema.js';
+import type { ClusterContext } from '../cluster-context.js';
+import { code, compareValue, finding, type Finding } from '../finding.js';
+import { readableNode, swarmUnreadable } from './unreadable.js';
+
+/** `swarm: node1` — the swarm membership of one node, as its own engine reports it. */
+export function evaluateSwarm(assertion: AssertionOf<'swarm'>, ctx: ClusterContext): Finding[] {
+  const { node, problem } = readableNode(ctx, assertion.swarm);
+  if (!node) return problem ?? [];
+  const subject = `node ${code(assertion.swarm)}`;
+  const swarm = node.info?.Swarm;
+  const findings: Finding[] = [];
+  if (assertion.state !== undefined) findings.push(compareValue(`${subject} swarm state`, swarm?.LocalNodeState ?? 'inactive', assertion.state));
+  if (assertion.manager !== undefined) {
+    const isManager = swarm?.ControlAvailable === true;
+    const role = (m: boolean) => (m ? 'a manager' : 'not a manager');
+    findings.push(finding(isManager === assertion.manager, role(assertion.manager), role(isManager),
+      isManager === assertion.manager ? `${subject} is ${role(isManager)}` : `${subject} is ${role(isManager)}, expected ${role(assertion.manager)}`));
+  }
+  if (assertion.leader !== undefined) {
+    if (!ctx.swarm) return [...findings, ...swarmUnreadable(ctx)];
+    const leader = ctx.swarm.nodes.find((n) => n.ManagerStatus?.Leader);
+    const leaderName = leader ? ctx.nodeName(leader.ID) : 'none';
+    const isLeader = leader !== undefined && leader.ID === swarm?.NodeID;
+    const ok = isLeader === assertion.leader;
+    const said = isLeader ? `${subject} is the leader` : `${subject} is not the leader (leader: ${code(leaderName)})`;
+    findings.push(finding(ok, assertion.leader ? 'leader' : 'not leader', isLeader ? 'leader' : 'not leader',
+      ok ? said : `${said}, expected it ${assertion.leader ? 'to be' : 'not to be'} the leader`));
+  }
+  return findings;
+}
+
+/** `cluster: true` — swarm-wide settings read from a manager. */
+export function evaluateCluster(assertion: AssertionOf<'cluster'>, ctx: ClusterContext): Finding[] {
+  if (!ctx.swarm) return swarmUnreadable(ctx);
+  const info = ctx.node(ctx.swarm.node)?.info;
+  const findings: Finding[] = [];
+  if (assertion.task_history_limit !== undefined) {
+    const limit = info?.Swarm?.Cluster?.Spec?.Orchestration?.TaskHistoryRetentionLimit ?? 5;
+    findings.push(compareValue('swarm task history limit', limit, assertion.task_history_limit));
+  }
+  return findings;
+}
+
+/** `leader: node2` or `leader: {not: node1}` — which manager leads the Raft group. */
+export function evaluateLeader(assertion: AssertionOf<'leader'>, ctx: ClusterContext): Finding[] {
+  if (!ctx.swarm) return swarmUnreadable(ctx);
+  const leader = ctx.swarm.nodes.find((n) => n.ManagerStatus?.Leader);
+  const name = leader ? ctx.nodeName(leader.ID) : 'none';
+  if (typeof assertion.leader === 'string') return [compareValue('the leader', name, assertion.leader)];
+  const avoided = assertion.leader.not;
+  const ok = leader !== undefined && name !== avoided;
+  return [finding(ok, `not ${avoided}`, name,
+    ok ? `the leader is ${code(name)}` : leader ? `the leader is still ${code(name)}, expected another manager` : 'the swarm has no leader')];
+}

@@ -1,0 +1,68 @@
+import type { Lesson, LessonCheck } from '../lessons/lesson-types.js';
+import { fillPlaceholders } from '../lessons/placeholders.js';
+import type { Assertion } from './assertion-schema.js';
+import { collectSnapshot, type NodeExec } from './collect-snapshot.js';
+import { evaluate, type CheckResult } from './evaluate.js';
+import type { AssertionResult } from './finding.js';
+
+export interface LessonCheckResult extends CheckResult {
+  id: string;
+  step: number;
+}
+
+/** The JSON answer of `POST /api/sessions/:id/checks` (see docs/lessons.md). */
+export interface CheckRunView {
+  lesson: string;
+  step?: number;
+  passed: boolean;
+  score: { earned: number; possible: number };
+  checks: LessonCheckResult[];
+  durationMs: number;
+}
+
+function fillQuietly(text: string | undefined, values: Readonly<Record<string, string>>): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return fillPlaceholders(text, values);
+  } catch {
+    return text; // the probe then fails and shows the unfilled text, which names what was missing
+  }
+}
+
+/** Probes may use live values (`{{node2.ip}}`); everything else in a check is literal. */
+function withValues(assertion: Assertion, values: Readonly<Record<string, string>>): Assertion {
+  if (assertion.kind !== 'probe') return assertion;
+  const { probe } = assertion;
+  return { ...assertion, probe: { ...probe, command: fillQuietly(probe.command, values), url: fillQuietly(probe.url, values), file: fillQuietly(probe.file, values) } };
+}
+
+export type { AssertionResult };
+
+/**
+ * Collects the cluster once and grades a lesson's checks: one step's, or all of them when `stepIndex` is
+ * undefined. This is what the checks route calls.
+ */
+export async function runLessonChecks(
+  lesson: Lesson,
+  stepIndex: number | undefined,
+  exec: NodeExec,
+  nodeNames: string[],
+  values: Readonly<Record<string, string>>,
+): Promise<CheckRunView> {
+  const started = Date.now();
+  const steps = stepIndex === undefined ? lesson.steps : lesson.steps.slice(stepIndex, stepIndex + 1);
+  const checks: LessonCheck[] = steps.flatMap((step) => step.checks).map((check) => ({ ...check, assertions: check.assertions.map((a) => withValues(a, values)) }));
+  const probes = checks.flatMap((c) => c.assertions.flatMap((a) => (a.kind === 'probe' ? [a.probe] : [])));
+  const snapshot = await collectSnapshot(exec, nodeNames, probes);
+  const results = evaluate(checks, snapshot).map((result, i) => ({ id: checks[i].id, step: checks[i].step, ...result }));
+  const earned = results.reduce((sum, r) => sum + r.points.earned, 0);
+  const possible = results.reduce((sum, r) => sum + r.points.possible, 0);
+  return {
+    lesson: lesson.meta.id,
+    ...(stepIndex === undefined ? {} : { step: stepIndex }),
+    passed: results.every((r) => r.passed),
+    score: { earned, possible },
+    checks: results,
+    durationMs: Date.now() - started,
+  };
+}

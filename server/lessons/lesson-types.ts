@@ -1,0 +1,54 @@
+import type { Check } from '../checks/check-schema.js';
+import type { LessonMeta } from './front-matter.js';
+
+/** A fenced code block of a step. Only blocks that name a node (and are not `run=false`) can be run. */
+export interface CodeBlock {
+  /** Stable position among the step's runnable blocks: what the browser sends back, never the text. */
+  index: number;
+  lang: string;
+  node: string;
+  /** When set, running the block writes its text to this path on the node instead of executing it. */
+  file?: string;
+  /** A hidden reference solution: shown only when the step allows it, always run by the lesson runner. */
+  solution: boolean;
+  /** The runner accepts a non-zero exit (for blocks that demonstrate an error). */
+  allowFail: boolean;
+  content: string;
+  placeholders: string[];
+  /** 1-based line of the opening fence in the lesson file. */
+  line: number;
+}
+
+export interface LessonCheck extends Check {
+  /** `<step>.<index>`, stable while the lesson text keeps its order. */
+  id: string;
+  step: number;
+  index: number;
+  line: number;
+}
+
+export interface LessonStep {
+  index: number;
+  title: string;
+  line: number;
+  /** The step rendered without its checks and without its solution blocks. */
+  html: string;
+  /** The solution blocks alone, for pages that may reveal them; empty when there are none. */
+  solutionHtml: string;
+  blocks: CodeBlock[];
+  checks: LessonCheck[];
+}
+
+export interface Lesson {
+  file: string;
+  meta: LessonMeta;
+  introHtml: string;
+  steps: LessonStep[];
+}
+
+/** A problem in a lesson file, with the 1-based line it is on. */
+export interface LessonProblem {
+  file: string;
+  line: number;
+  message: string;
+}

@@ -1,0 +1,71 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Assertion } from '../checks/assertion-schema.js';
+import { CUSTOM_CHECKS } from '../checks/custom/index.js';
+import { TEMPLATES } from '../nodes/templates.js';
+import { FILE_DELIMITER } from './block-command.js';
+import type { Lesson, LessonProblem } from './lesson-types.js';
+import { parseLessonSource } from './parse-lesson.js';
+import { isKnownPlaceholder, listPlaceholders } from './placeholders.js';
+
+/** Node names an assertion refers to, so the linter can check them against the lesson's template. */
+function nodesOf(assertion: Assertion): string[] {
+  switch (assertion.kind) {
+    case 'swarm': return [assertion.swarm];
+    case 'node': return [assertion.node];
+    case 'leader': return typeof assertion.leader === 'string' ? [assertion.leader] : [assertion.leader.not];
+    case 'tasks': return [assertion.node, ...(assertion.on_nodes ?? []), ...(assertion.not_on ?? [])].filter((n): n is string => n !== undefined);
+    case 'volume': return assertion.node ? [assertion.node] : [];
+    case 'probe': return assertion.probe.node ? [assertion.probe.node] : [];
+    default: return [];
+  }
+}
+
+/** Rules that need the whole lesson: node names valid for the template, known placeholders and custom checks. */
+function lintParsed(lesson: Lesson): LessonProblem[] {
+  const problems: LessonProblem[] = [];
+  const nodeNames = TEMPLATES[lesson.meta.template].map((n) => n.name);
+  const at = (line: number, message: string) => problems.push({ file: lesson.file, line, message });
+  for (const step of lesson.steps) {
+    if (!step.title.trim()) at(step.line, 'a step needs a title');
+    for (const block of step.blocks) {
+      if (!nodeNames.includes(block.node)) at(block.line, `node \`${block.node}\` is not in template ${lesson.meta.template} (${nodeNames.join(', ')})`);
+      for (const name of block.placeholders) if (!isKnownPlaceholder(name, nodeNames)) at(block.line, `unknown placeholder {{${name}}}`);
+      if (block.file && block.content.split('\n').includes(FILE_DELIMITER)) at(block.line, `a file block cannot contain a line ${FILE_DELIMITER}`);
+      if (!block.content.trim()) at(block.line, 'a runnable block is empty');
+    }
+    for (const check of step.checks) {
+      for (const assertion of check.assertions) {
+        for (const node of nodesOf(assertion)) if (!nodeNames.includes(node)) at(check.line, `check "${check.title}": node \`${node}\` is not in template ${lesson.meta.template}`);
+        if (assertion.kind === 'custom' && !Object.hasOwn(CUSTOM_CHECKS, assertion.custom)) at(check.line, `check "${check.title}": unknown custom check \`${assertion.custom}\``);
+        if (assertion.kind === 'probe') {
+          const text = [assertion.probe.command, assertion.probe.url, assertion.probe.file].join(' ');
+          for (const name of listPlaceholders(text)) if (!isKnownPlaceholder(name, nodeNames)) at(check.line, `check "${check.title}": unknown placeholder {{${name}}}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** Lints one lesson text; every problem has the 1-based line it is on. */
+export function lintLessonSource(source: string, file: string): LessonProblem[] {
+  const { lesson, problems } = parseLessonSource(source, file);
+  const all = lesson ? [...problems, ...lintParsed(lesson)] : problems;
+  return all.sort((a, b) => a.line - b.line);
+}
+
+/** Lints every lesson in a folder, including rules across files (unique ids). */
+export async function lintLessonDirectory(directory: string): Promise<LessonProblem[]> {
+  const files = (await readdir(directory)).filter((name) => name.endsWith('.md')).sort();
+  const problems: LessonProblem[] = [];
+  const ids = new Map<string, string>();
+  for (const file of files) {
+    const source = await readFile(join(directory, file), 'utf8');
+    problems.push(...lintLessonSource(source, file));
+    const id = /^id:\s*(\S+)/m.exec(source)?.[1];
+    if (id && ids.has(id)) problems.push({ file, line: 1, message: `lesson id ${id} is also used by ${ids.get(id)}` });
+    if (id) ids.set(id, file);
+  }
+  return problems;
+}

@@ -1,0 +1,16 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Lesson } from './lesson-types.js';
+import { parseLesson } from './parse-lesson.js';
+
+/** Reads and parses every `*.md` lesson in a folder once, sorted by `order` then file name. Throws on any problem. */
+export async function loadLessons(directory: string): Promise<Lesson[]> {
+  const files = (await readdir(directory)).filter((name) => name.endsWith('.md') && !name.startsWith('_')).sort();
+  const lessons = await Promise.all(files.map(async (name) => parseLesson(await readFile(join(directory, name), 'utf8'), name)));
+  return lessons.sort((a, b) => (a.meta.order ?? Infinity) - (b.meta.order ?? Infinity) || a.file.localeCompare(b.file));
+}
+
+/** A lookup by id, for the routes. */
+export function lessonIndex(lessons: Lesson[]): ReadonlyMap<string, Lesson> {
+  return new Map(lessons.map((lesson) => [lesson.meta.id, lesson]));
+}

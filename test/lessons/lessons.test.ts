@@ -1,0 +1,74 @@
+/**
+ * The lesson runner: proves every lesson in lessons/ against a workshop server on real nodes, through the
+ * same REST routes a learner's page and a grader use. It starts its own server; set WORKSHOP_URL to run it
+ * against one that is already running instead. LESSON=<id> runs one lesson.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/server.js';
+import { startTestServer } from '../support/test-server.js';
+import type { CheckRunView } from '../../server/checks/run-lesson-checks.js';
+import { parseLesson } from '../../server/lessons/parse-lesson.js';
+import { computePlaceholderValues, type SessionNode } from '../../server/lessons/placeholder-values.js';
+import { proveLesson } from './prove-lesson.js';
+
+let baseUrl = process.env.WORKSHOP_URL;
+let server: RunningServer | undefined;
+const lessonsDir = fileURLToPath(new URL('../../lessons/', import.meta.url));
+const lessons = readdirSync(lessonsDir)
+  .filter((f) => f.endsWith('.md'))
+  .sort()
+  .map((f) => parseLesson(readFileSync(`${lessonsDir}${f}`, 'utf8'), f))
+  .filter((lesson) => !process.env.LESSON || lesson.meta.id === process.env.LESSON);
+
+beforeAll(async () => {
+  if (baseUrl) return;
+  // Some solution blocks wait in loops for the swarm to converge: allow them the time.
+  server = await startTestServer('t-lessons', { limits: { execTimeoutSeconds: 300 }, classroom: { checkIntervalSeconds: 0 } });
+  baseUrl = server.url;
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+interface CreatedSession {
+  id: string;
+  token: string;
+  nodes: SessionNode[];
+}
+
+async function api<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; json: T }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
+}
+
+describe('lessons run end to end', () => {
+  for (const lesson of lessons) {
+    it(`${lesson.file}: every step fails before, runs, then passes`, { timeout: 20 * 60_000 }, async () => {
+      const created = await api<CreatedSession>('POST', '/api/sessions', undefined, { template: lesson.meta.template, swarm: lesson.meta.swarm });
+      expect(created.status).toBe(201);
+      const session = created.json;
+      try {
+        const exec = async (node: string, command: string, timeoutSeconds = 120) => {
+          const { json } = await api<{ exitCode: number; output: string }>('POST', `/api/sessions/${session.id}/nodes/${node}/exec`, session.token, { command, timeoutSeconds });
+          return json;
+        };
+        const problems = await proveLesson(lesson, {
+          exec,
+          values: () => computePlaceholderValues(session.nodes, exec),
+          checks: async (step) => (await api<CheckRunView>('POST', `/api/sessions/${session.id}/checks`, session.token, { lesson: lesson.meta.id, step })).json,
+        }, (line) => console.log(line));
+        expect(problems).toEqual([]);
+      } finally {
+        await api('DELETE', `/api/sessions/${session.id}`, session.token);
+      }
+    });
+  }
+});

@@ -23,6 +23,10 @@ else
 fi
 
 mkdir -p /run/docker
+# The image carries a ready image store with the lesson images (made when the image was built).
+if [ -d /opt/workshop/docker-seed ] && [ ! -d /var/lib/docker/image ]; then
+  cp -a /opt/workshop/docker-seed/. /var/lib/docker/
+fi
 # The daemon also answers on the session's private network (port 2375, as Play with Docker does), so
 # `docker -H node2:2375 ...` works between a session's nodes and a grader can read a manager's state.
 # Only this session's nodes and the server's host can reach that network. --tls=false says so explicitly

@@ -11,14 +11,18 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
   const engine = new DockerEngine();
-  const { version } = await engine.ping();
-  log.info({ version }, 'Docker engine answers');
-  await ensureNodeImage(engine, {
-    nodeImage: config.images.node,
-    workDir: join(config.dataDir, 'build'),
-    debianMirror: config.images.debianMirror,
-    log: (line) => log.info(line),
-  });
+  if (config.localProvider) {
+    log.warn('local provider: nodes are plain shells on this host, without any isolation (development only)');
+  } else {
+    const { version } = await engine.ping();
+    log.info({ version }, 'Docker engine answers');
+    await ensureNodeImage(engine, {
+      nodeImage: config.images.node,
+      workDir: join(config.dataDir, 'build'),
+      debianMirror: config.images.debianMirror,
+      log: (line) => log.info(line),
+    });
+  }
   const server = await startServer(config, { engine, log });
   console.log(`\n  Swarm workshop is ready: ${server.url}\n`);
   let stopping = false;

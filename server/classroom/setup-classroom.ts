@@ -6,6 +6,7 @@ import { ResultStore } from '../grading/result-store.js';
 import { checksRouter } from '../http/checks-routes.js';
 import { classroomRouter } from '../http/classroom-routes.js';
 import { instructorRouter } from '../http/instructor-routes.js';
+import { lessonsRouter, sessionLessonRouter, type TypeIntoTerminal } from '../http/lessons-routes.js';
 import type { Lesson } from '../lessons/lesson-types.js';
 import type { Logger } from '../logger.js';
 import type { SessionManager } from '../sessions/session-manager.js';
@@ -17,6 +18,7 @@ import { LiveHub } from './live-hub.js';
 
 export interface ClassroomSetup {
   routers: Array<[string, Router]>;
+  auth: InstructorAuth;
   classroom: Classroom;
   checks: CheckRunner;
   grading: Grading;
@@ -25,7 +27,15 @@ export interface ClassroomSetup {
 }
 
 /** Checks, progress, events, the instructor and grading, wired over one database. */
-export async function setupClassroom(deps: { config: Config; db: Db; sessions: SessionManager; lessons: ReadonlyMap<string, Lesson>; log: Logger; baseUrl: () => string }): Promise<ClassroomSetup> {
+export async function setupClassroom(deps: {
+  config: Config;
+  db: Db;
+  sessions: SessionManager;
+  lessons: ReadonlyMap<string, Lesson>;
+  log: Logger;
+  baseUrl: () => string;
+  typeIntoTerminal: TypeIntoTerminal;
+}): Promise<ClassroomSetup> {
   const { config, db, sessions, lessons, log } = deps;
   const events = new EventStore(db);
   const results = new ResultStore(db);
@@ -62,8 +72,11 @@ export async function setupClassroom(deps: { config: Config; db: Db; sessions: S
     routers: [
       ['/sessions', checksRouter(sessions, checks, results, classroom)],
       ['', classroomRouter(classroom, sessions, hub)],
-      ['/instructor', instructorRouter({ auth, classroom, grading, hub })],
+      ['/instructor', instructorRouter({ sessions, checks, auth, classroom, grading, hub })],
+      ['/lessons', lessonsRouter(lessons)],
+      ['/sessions', sessionLessonRouter(sessions, lessons, checks, deps.typeIntoTerminal)],
     ],
+    auth,
     classroom,
     checks,
     grading,

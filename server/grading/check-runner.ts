@@ -1,6 +1,10 @@
 import type { CheckRunView } from '../checks/run-lesson-checks.js';
 import { runLessonChecks } from '../checks/run-lesson-checks.js';
+import type { ClusterView } from '../../shared/lesson-protocol.js';
+import { clusterView } from '../checks/cluster-view.js';
+import { collectSnapshot } from '../checks/collect-snapshot.js';
 import { notFound, badRequest } from '../errors.js';
+import { sessionExec } from '../sessions/session-exec.js';
 import type { Lesson } from '../lessons/lesson-types.js';
 import { computePlaceholderValues } from '../lessons/placeholder-values.js';
 import { listPlaceholders } from '../lessons/placeholders.js';
@@ -42,15 +46,17 @@ export class CheckRunner {
     return () => this.listeners.delete(listener);
   }
 
+  /** The live cluster for the page: nodes, roles, availability and the tasks on each. */
+  async cluster(session: Session): Promise<ClusterView> {
+    const exec = sessionExec(this.sessions, session, CHECK_EXEC_LIMITS);
+    return clusterView(await collectSnapshot(exec, [...session.nodes.keys()]));
+  }
+
   async run(session: Session, lessonId: string, step?: number): Promise<CheckRunView> {
     const lesson = this.lesson(lessonId);
     if (step !== undefined && !lesson.steps[step]) throw badRequest(`lesson ${lessonId} has no step ${step}`);
     const nodes = [...session.nodes.values()];
-    const exec = (name: string, command: string) => {
-      const node = session.nodes.get(name);
-      if (!node) return Promise.reject(new Error(`no node ${name}`));
-      return this.sessions.backend.exec(node, command, CHECK_EXEC_LIMITS);
-    };
+    const exec = sessionExec(this.sessions, session, CHECK_EXEC_LIMITS);
     const checks = (step === undefined ? lesson.steps : [lesson.steps[step]]).flatMap((s) => s.checks);
     const needed = listPlaceholders(JSON.stringify(checks.map((c) => c.assertions)));
     const values = await computePlaceholderValues(nodes, exec, needed);

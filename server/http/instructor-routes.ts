@@ -5,12 +5,16 @@ import { eventChannel, type Classroom } from '../classroom/classroom.js';
 import type { InstructorAuth } from '../classroom/instructor-auth.js';
 import type { LiveHub } from '../classroom/live-hub.js';
 import { HttpError } from '../errors.js';
+import type { CheckRunner } from '../grading/check-runner.js';
 import type { Grading } from '../grading/grading.js';
+import type { SessionManager } from '../sessions/session-manager.js';
 import type { ExportFormat } from '../grading/exports.js';
 import { INSTRUCTOR_COOKIE, cookieOptions, credential } from './credentials.js';
 import { parseBody } from './validate.js';
 
 export interface InstructorParts {
+  sessions: SessionManager;
+  checks: CheckRunner;
   auth: InstructorAuth;
   classroom: Classroom;
   grading: Grading;
@@ -18,7 +22,7 @@ export interface InstructorParts {
 }
 
 /** The instructor's routes: login, events, the live dashboard stream, actions on learners, grading and exports. */
-export function instructorRouter({ auth, classroom, grading, hub }: InstructorParts): Router {
+export function instructorRouter({ sessions, checks, auth, classroom, grading, hub }: InstructorParts): Router {
   const router = Router();
   const loginLimit = rateLimit({ windowMs: 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: (_req, _res, next) => next(new HttpError(429, 'too_many_attempts', 'too many login attempts; wait a minute')) });
 
@@ -89,6 +93,14 @@ export function instructorRouter({ auth, classroom, grading, hub }: InstructorPa
       .type(file.contentType)
       .attachment(`${event.name.replace(/[^\w.-]+/g, '-')}-${lesson}.${file.extension}`)
       .send(file.body);
+  });
+
+  // The learner's cluster, for helping them: same view as their own page.
+  router.get('/learners/:id/cluster', async (req, res) => {
+    const learner = classroom.learner(req.params.id);
+    const session = learner.sessionId ? sessions.find(learner.sessionId) : undefined;
+    if (!session) throw new HttpError(409, 'no_session', `${learner.displayName} has no running session`);
+    res.json({ session: await sessions.view(session), cluster: await checks.cluster(session) });
   });
 
   router.post('/learners/:id/:action', async (req, res) => {

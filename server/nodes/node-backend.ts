@@ -18,6 +18,8 @@ export interface SessionNetwork {
 export interface TerminalProcess {
   stream: Duplex;
   resize(cols: number, rows: number): Promise<void>;
+  /** The exit code once the process has ended (null while running or unknown). */
+  exitCode?(): Promise<number | null>;
 }
 
 export interface ExecLimits {

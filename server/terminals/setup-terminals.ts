@@ -1,0 +1,123 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { NODE_NAME, TERMINAL_CLOSE, TerminalQuerySchema } from '../../shared/protocol.js';
+import { badRequest } from '../errors.js';
+import { sessionToken } from '../http/session-token.js';
+import type { Logger } from '../logger.js';
+import type { SessionManager } from '../sessions/session-manager.js';
+import { parseControlFrame } from './control-frame.js';
+import type { Attachment, TerminalSink } from './terminal.js';
+import { TerminalHub } from './terminal-hub.js';
+import { refuseUpgrade } from './upgrade-reply.js';
+
+const TERMINAL_PATH = /^\/api\/sessions\/([a-z0-9]{1,32})\/nodes\/([^/]+)\/terminal$/;
+const HEARTBEAT_MS = 30_000;
+
+export interface Terminals {
+  hub: TerminalHub;
+  /** The websocket route for startServer's upgrade handler. */
+  route(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close(): void;
+}
+
+/** The terminal websocket: `/api/sessions/:id/nodes/:node/terminal?token=…&since=…` (docs/terminals.md). */
+export function setupTerminals(sessions: SessionManager, log: Logger, hub = new TerminalHub()): Terminals {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
+  const unsubscribe = sessions.onEnded(({ sessionId }) => hub.closeSession(sessionId));
+  const alive = new WeakSet<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) ws.terminate();
+      else {
+        alive.delete(ws);
+        ws.ping();
+      }
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  function route(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = TERMINAL_PATH.exec(url.pathname);
+    if (!match) return false;
+    const [, sessionId, nodeName] = match;
+    let terminal;
+    let query;
+    try {
+      const session = sessions.authorize(sessionId, sessionToken(req));
+      if (!NODE_NAME.test(nodeName)) throw badRequest('invalid node name');
+      sessions.node(session, nodeName);
+      const parsed = TerminalQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+      if (!parsed.success) throw badRequest(`invalid query: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+      query = parsed.data;
+      terminal = hub.terminal(
+        session.id,
+        nodeName,
+        (size) => sessions.backend.openTerminal(sessions.node(session, nodeName), size),
+        () => sessions.ids().includes(session.id),
+      );
+    } catch (error) {
+      refuseUpgrade(socket, error);
+      return true;
+    }
+    const { since, epoch, cols, rows } = query;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.add(ws);
+      ws.on('pong', () => alive.add(ws));
+      const sink: TerminalSink = {
+        get bufferedAmount() {
+          return ws.bufferedAmount;
+        },
+        sendBinary: (data) => ws.send(data, { binary: true }),
+        sendText: (message) => ws.send(JSON.stringify(message)),
+        close: (code, reason) => ws.close(code, reason),
+      };
+      let attachment: Attachment | undefined;
+      const early: Array<[Buffer, boolean]> = [];
+      const handle = (data: Buffer, isBinary: boolean) => {
+        if (!attachment) return void early.push([data, isBinary]);
+        if (isBinary) return attachment.input(data);
+        const parsed = parseControlFrame(data.toString('utf8'));
+        if (!parsed.ok) return sink.sendText({ type: 'error', message: parsed.error });
+        const message = parsed.message;
+        if (message.type === 'resize') attachment.resize({ cols: message.cols, rows: message.rows });
+        else if (message.type === 'flow') attachment.flow(message.paused);
+        else if (message.type === 'ping') sink.sendText({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}) });
+      };
+      ws.on('message', (data, isBinary) => handle(toBuffer(data), isBinary));
+      ws.on('error', () => undefined);
+      ws.on('close', () => attachment?.detach());
+      terminal
+        .attach(sink, { since, epoch, readonly: false, size: { cols, rows } })
+        .then((attached) => {
+          if (ws.readyState !== ws.OPEN) return attached.detach();
+          attachment = attached;
+          for (const [data, isBinary] of early.splice(0)) handle(data, isBinary);
+        })
+        .catch((error: Error) => {
+          log.warn({ err: error, session: sessionId, node: nodeName }, 'terminal could not start');
+          sink.sendText({ type: 'error', message: `the terminal could not start: ${error.message.split('\n')[0]}` });
+          ws.close(TERMINAL_CLOSE.startFailed, 'terminal could not start');
+        });
+    });
+    return true;
+  }
+
+  return {
+    hub,
+    route,
+    close() {
+      clearInterval(heartbeat);
+      unsubscribe();
+      hub.closeAll();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
+}

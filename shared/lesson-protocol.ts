@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** What the page gets of lessons and of the live cluster; the run button sends only (lesson, step, block). */
+
+export const RunBlockSchema = z.strictObject({
+  lesson: z.string().min(1).max(100),
+  step: z.number().int().min(0).max(100),
+  block: z.number().int().min(0).max(100),
+});
+
+export interface LessonSummary {
+  id: string;
+  title: string;
+  summary: string;
+  template: string;
+  swarm: boolean;
+  minutes: number;
+  steps: string[];
+}
+
+export interface LessonStepView {
+  index: number;
+  title: string;
+  html: string;
+  blocks: Array<{ index: number; node: string; file?: string }>;
+  checks: Array<{ id: string; title: string; points: number; hint?: string }>;
+  /** Present only when every check of the step allows showing the solution. */
+  solutionHtml?: string;
+}
+
+export interface LessonView extends LessonSummary {
+  introHtml: string;
+  stepViews: LessonStepView[];
+}
+
+export interface ClusterTaskView {
+  service: string;
+  slot?: number;
+  state: string;
+  desired: string;
+  image: string;
+  error?: string;
+}
+
+export interface ClusterNodeView {
+  name: string;
+  /** Unreachable nodes are listed with the reason and nothing else. */
+  error?: string;
+  swarm: 'inactive' | 'pending' | 'active' | 'error' | 'locked' | string;
+  role?: 'manager' | 'worker';
+  leader?: boolean;
+  availability?: string;
+  state?: string;
+  tasks: ClusterTaskView[];
+}
+
+export interface ClusterView {
+  nodes: ClusterNodeView[];
+  services: Array<{ name: string; mode: string; replicas?: number; running: number; image: string }>;
+  takenAt: string;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { OutputBatcher } from '../../../server/terminals/output-batcher.js';
+
+function fakeTimers() {
+  const timers: Array<{ fn: () => void; ms: number; live: boolean }> = [];
+  return {
+    timers,
+    setTimer: (fn: () => void, ms: number) => {
+      const timer = { fn, ms, live: true };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimer: (handle: unknown) => {
+      (handle as { live: boolean }).live = false;
+    },
+    fire() {
+      for (const timer of timers.splice(0)) if (timer.live) timer.fn();
+    },
+  };
+}
+
+describe('OutputBatcher', () => {
+  it('joins chunks that arrive within the delay into one block', () => {
+    const clock = fakeTimers();
+    const out: string[] = [];
+    const batcher = new OutputBatcher({ delayMs: 5, maxBytes: 100, ...clock }, (block) => out.push(block.toString()));
+    batcher.push(Buffer.from('ab'));
+    batcher.push(Buffer.from('cd'));
+    expect(out).toEqual([]);
+    expect(clock.timers).toHaveLength(1);
+    expect(clock.timers[0].ms).toBe(5);
+    clock.fire();
+    expect(out).toEqual(['abcd']);
+    expect(batcher.pending).toBe(0);
+  });
+
+  it('flushes at once when enough bytes wait, without waiting for the timer', () => {
+    const clock = fakeTimers();
+    const out: string[] = [];
+    const batcher = new OutputBatcher({ delayMs: 5, maxBytes: 4, ...clock }, (block) => out.push(block.toString()));
+    batcher.push(Buffer.from('ab'));
+    batcher.push(Buffer.from('cdef'));
+    expect(out).toEqual(['abcdef']);
+    clock.fire();
+    expect(out).toEqual(['abcdef']);
+  });
+
+  it('ignores empty chunks and drops pending output on dispose', () => {
+    const clock = fakeTimers();
+    const out: string[] = [];
+    const batcher = new OutputBatcher({ delayMs: 5, maxBytes: 100, ...clock }, (block) => out.push(block.toString()));
+    batcher.push(Buffer.alloc(0));
+    expect(clock.timers).toHaveLength(0);
+    batcher.push(Buffer.from('x'));
+    batcher.dispose();
+    clock.fire();
+    batcher.flush();
+    expect(out).toEqual([]);
+  });
+});

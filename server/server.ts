@@ -11,7 +11,7 @@ import { DockerNodeBackend } from './nodes/docker-node-backend.js';
 import { LocalNodeBackend } from './nodes/local-node-backend.js';
 import { createPortProxy } from './ports/port-proxy.js';
 import { statusRouter } from './ports/status-routes.js';
-import { setupTerminals, type Terminals } from './terminals/setup-terminals.js';
+import { setupTerminals, type Terminals, type WatchAuthorizer } from './terminals/setup-terminals.js';
 import type { NodeBackend } from './nodes/node-backend.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { openDatabase } from './store/database.js';
@@ -50,8 +50,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await sessions.start();
   const lessons = lessonIndex(await loadLessons(config.lessonsDir));
   let url = config.publicUrl ?? '';
-  const terminals = setupTerminals(sessions, log);
+  let watchAuthorizer: WatchAuthorizer | undefined;
+  const terminals = setupTerminals(sessions, log, undefined, () => watchAuthorizer);
   const classroom = await setupClassroom({ config, db, sessions, lessons, log, baseUrl: () => url, typeIntoTerminal: (id, node, text) => terminals.hub.type(id, node, text) });
+  watchAuthorizer = classroom.watchAuthorizer;
 
   const ports = createPortProxy(sessions, log);
   const upgradeRoutes: UpgradeRoute[] = [terminals.route, (req, socket, head) => ports.upgrade(req, socket, head)];

@@ -11,6 +11,9 @@ import type { Lesson } from '../lessons/lesson-types.js';
 import type { Logger } from '../logger.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { Db } from '../store/database.js';
+import { HttpError } from '../errors.js';
+import { INSTRUCTOR_COOKIE, credential } from '../http/credentials.js';
+import type { WatchAuthorizer } from '../terminals/setup-terminals.js';
 import { Classroom } from './classroom.js';
 import { EventStore } from './event-store.js';
 import { InstructorAuth } from './instructor-auth.js';
@@ -18,6 +21,8 @@ import { LiveHub } from './live-hub.js';
 
 export interface ClassroomSetup {
   routers: Array<[string, Router]>;
+  /** Lets a logged-in instructor watch a learner's terminals, read-only. */
+  watchAuthorizer: WatchAuthorizer;
   auth: InstructorAuth;
   classroom: Classroom;
   checks: CheckRunner;
@@ -68,7 +73,16 @@ export async function setupClassroom(deps: {
     scheduled.unref();
   }
 
+  const watchAuthorizer: WatchAuthorizer = (req, learnerId) => {
+    if (!auth.verify(credential(req, INSTRUCTOR_COOKIE))) throw new HttpError(401, 'unauthorized', 'instructor login needed');
+    const learner = classroom.learner(learnerId);
+    const session = learner.sessionId ? sessions.find(learner.sessionId) : undefined;
+    if (!session) throw new HttpError(409, 'no_session', `${learner.displayName} has no running session`);
+    return session;
+  };
+
   return {
+    watchAuthorizer,
     routers: [
       ['/sessions', checksRouter(sessions, checks, results, classroom)],
       ['', classroomRouter(classroom, sessions, hub)],

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { NODE_NAME, TERMINAL_CLOSE, TerminalQuerySchema } from '../../shared/protocol.js';
-import { badRequest } from '../errors.js';
+import { HttpError, badRequest } from '../errors.js';
+import type { Session } from '../sessions/session.js';
 import { sessionToken } from '../http/session-token.js';
 import type { Logger } from '../logger.js';
 import type { SessionManager } from '../sessions/session-manager.js';
@@ -12,6 +13,11 @@ import { TerminalHub } from './terminal-hub.js';
 import { refuseUpgrade } from './upgrade-reply.js';
 
 const TERMINAL_PATH = /^\/api\/sessions\/([a-z0-9]{1,32})\/nodes\/([^/]+)\/terminal$/;
+/** The instructor's read-only view of a learner's terminal. */
+const WATCH_PATH = /^\/api\/instructor\/learners\/([a-z0-9]{1,32})\/nodes\/([^/]+)\/terminal$/;
+
+/** Resolves a watcher's request to the session it may watch (read-only), or throws an HttpError. */
+export type WatchAuthorizer = (req: IncomingMessage, learnerId: string) => Session;
 const HEARTBEAT_MS = 30_000;
 
 export interface Terminals {
@@ -22,7 +28,7 @@ export interface Terminals {
 }
 
 /** The terminal websocket: `/api/sessions/:id/nodes/:node/terminal?token=…&since=…` (docs/terminals.md). */
-export function setupTerminals(sessions: SessionManager, log: Logger, hub = new TerminalHub()): Terminals {
+export function setupTerminals(sessions: SessionManager, log: Logger, hub = new TerminalHub(), watch?: () => WatchAuthorizer | undefined): Terminals {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
   const unsubscribe = sessions.onEnded(({ sessionId }) => hub.closeSession(sessionId));
   const alive = new WeakSet<WebSocket>();
@@ -39,13 +45,25 @@ export function setupTerminals(sessions: SessionManager, log: Logger, hub = new 
 
   function route(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = TERMINAL_PATH.exec(url.pathname);
+    const own = TERMINAL_PATH.exec(url.pathname);
+    const watched = own ? null : WATCH_PATH.exec(url.pathname);
+    const match = own ?? watched;
     if (!match) return false;
-    const [, sessionId, nodeName] = match;
+    const [, pathId, nodeName] = match;
+    const readonly = watched !== null;
+    let sessionId = pathId;
     let terminal;
     let query;
     try {
-      const session = sessions.authorize(sessionId, sessionToken(req));
+      let session: Session;
+      if (readonly) {
+        const authorize = watch?.();
+        if (!authorize) throw new HttpError(404, 'not_found', 'read-only terminals are not available');
+        session = authorize(req, pathId);
+        sessionId = session.id;
+      } else {
+        session = sessions.authorize(pathId, sessionToken(req));
+      }
       if (!NODE_NAME.test(nodeName)) throw badRequest('invalid node name');
       sessions.node(session, nodeName);
       const parsed = TerminalQuerySchema.safeParse(Object.fromEntries(url.searchParams));
@@ -89,7 +107,7 @@ export function setupTerminals(sessions: SessionManager, log: Logger, hub = new 
       ws.on('error', () => undefined);
       ws.on('close', () => attachment?.detach());
       terminal
-        .attach(sink, { since, epoch, readonly: false, size: { cols, rows } })
+        .attach(sink, { since, epoch, readonly, size: { cols, rows } })
         .then((attached) => {
           if (ws.readyState !== ws.OPEN) return attached.detach();
           attachment = attached;

@@ -8,6 +8,7 @@ import type { DashboardMessage, LearnerMessage } from '../../shared/classroom-pr
 import { LABEL } from '../../server/engine/labels.js';
 import type { RunningServer } from '../../server/server.js';
 import { SseReader } from '../support/sse-reader.js';
+import { TerminalClient } from '../support/terminal-client.js';
 import { eventually, startTestServer } from '../support/test-server.js';
 
 const INSTANCE = 't-classroom';
@@ -94,6 +95,22 @@ describe('an instructor-led event on a real engine', () => {
     const bobRun = await call('POST', `/sessions/${bob.session.id}/checks`, bob.token, { lesson: 'services', step: 0 });
     expect(bobRun.body.passed).toBe(false);
     expect(bobRun.body.checks[0].assertions[0].message).toMatch(/service `web` does not exist|no service `web`/);
+  });
+
+  it('the instructor watches a learner\'s terminal read-only: output arrives, input is dropped', async () => {
+    const own = await TerminalClient.open(server.url, ada.session.id, 'node1', { token: ada.token, cols: 100, rows: 30 });
+    const path = `/api/instructor/learners/${ada.learner.id}/nodes/node1/terminal`;
+    await expect(TerminalClient.openPath(server.url, path, {}, { authorization: `Bearer ${ada.token}` })).rejects.toMatchObject({ status: 401 });
+    const watcher = await TerminalClient.openPath(server.url, path, {}, { authorization: `Bearer ${instructor}` });
+    own.type('echo learner-typed-$((6*7))\r');
+    await watcher.waitFor('learner-typed-42');
+    watcher.type('echo watcher-typed-$((6*9))\r');
+    own.type('echo after-$((1+1))\r');
+    await own.waitFor('after-2');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(own.output).not.toContain('watcher-typed');
+    expect(watcher.output).not.toContain('watcher-typed-54');
+    await Promise.all([own.close(), watcher.close()]);
   });
 
   it('a message reaches every learner\'s page', async () => {

@@ -43,10 +43,15 @@ export class TerminalClient {
 
   /** Opens a terminal; resolves once attached, rejects with the HTTP status when the upgrade is refused. */
   static open(baseUrl: string, session: string, node: string, query: Record<string, string | number | undefined>): Promise<TerminalClient> {
+    return TerminalClient.openPath(baseUrl, `/api/sessions/${session}/nodes/${node}/terminal`, query);
+  }
+
+  /** Opens any terminal path (the instructor's read-only one takes its credential in a header). */
+  static openPath(baseUrl: string, path: string, query: Record<string, string | number | undefined>, headers: Record<string, string> = {}): Promise<TerminalClient> {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-    const url = `${baseUrl.replace(/^http/, 'ws')}/api/sessions/${session}/nodes/${node}/terminal?${params}`;
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const url = `${baseUrl.replace(/^http/, 'ws')}${path}?${params}`;
+    const ws = new WebSocket(url, { perMessageDeflate: false, headers });
     const client = new TerminalClient(ws);
     return new Promise((resolve, reject) => {
       ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused with ${res.statusCode}`), { status: res.statusCode })));

@@ -6,6 +6,16 @@ export interface CapacityLimits {
   maxNodesPerSession: number;
 }
 
+/** A session's place on the server: its node count follows the nodes added and removed. */
+export interface Reservation {
+  readonly nodes: number;
+  /** Takes room for one more node of this session, or throws 429/503. */
+  addNode(): void;
+  removeNode(): void;
+  /** Gives the session's place and all its nodes back; only the first call counts. */
+  release(): void;
+}
+
 /**
  * Counts sessions and nodes, including ones still starting, so that two
  * requests arriving together cannot both take the last place. A reservation
@@ -17,38 +27,42 @@ export class Capacity {
 
   constructor(private readonly limits: CapacityLimits) {}
 
-  reserveSession(nodeCount: number): () => void {
+  reserveSession(nodeCount: number): Reservation {
     if (this.sessions >= this.limits.maxSessions) {
       throw new HttpError(503, 'server_full', `the server is at its limit of ${this.limits.maxSessions} sessions; try again when one ends`, { 'Retry-After': '30' });
     }
     this.checkNodes(nodeCount);
-    this.sessions += 1;
-    this.nodes += nodeCount;
-    return once(() => {
-      this.sessions -= 1;
-      this.nodes -= nodeCount;
-    });
+    return this.adopt(nodeCount);
   }
 
   /** Counts a session taken back after a restart; never refused, since it already exists. */
-  adopt(nodeCount: number): () => void {
+  adopt(nodeCount: number): Reservation {
     this.sessions += 1;
     this.nodes += nodeCount;
-    return once(() => {
-      this.sessions -= 1;
-      this.nodes -= nodeCount;
-    });
-  }
-
-  reserveNode(nodesInSession: number): () => void {
-    if (nodesInSession + 1 > this.limits.maxNodesPerSession) {
-      throw new HttpError(429, 'session_full', `a session has at most ${this.limits.maxNodesPerSession} nodes`);
-    }
-    this.checkNodes(1);
-    this.nodes += 1;
-    return once(() => {
-      this.nodes -= 1;
-    });
+    let nodes = nodeCount;
+    let released = false;
+    return {
+      get nodes() {
+        return nodes;
+      },
+      addNode: () => {
+        if (nodes + 1 > this.limits.maxNodesPerSession) throw new HttpError(429, 'session_full', `a session has at most ${this.limits.maxNodesPerSession} nodes`);
+        this.checkNodes(1);
+        nodes += 1;
+        this.nodes += 1;
+      },
+      removeNode: () => {
+        if (released || nodes === 0) return;
+        nodes -= 1;
+        this.nodes -= 1;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.sessions -= 1;
+        this.nodes -= nodes;
+      },
+    };
   }
 
   usage(): { sessions: number; nodes: number } {
@@ -60,14 +74,4 @@ export class Capacity {
       throw new HttpError(503, 'server_full', `the server is at its limit of ${this.limits.maxNodesTotal} nodes (${this.nodes} in use, ${count} asked); try again later`, { 'Retry-After': '30' });
     }
   }
-}
-
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (!done) {
-      done = true;
-      fn();
-    }
-  };
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { NodeBackend, SessionNetwork } from '../nodes/node-backend.js';
 import { PlanError, nextNodeName, planNodes, type PlannedNode } from '../nodes/templates.js';
 import type { SessionStore } from '../store/session-store.js';
-import { Capacity } from './capacity.js';
+import { Capacity, type Reservation } from './capacity.js';
 import { Session, newSessionId, newToken, type SessionNode } from './session.js';
 import { formSwarm, joinSwarm } from './swarm-former.js';
 import { WarmPool, poolKey } from './warm-pool.js';
@@ -19,7 +19,7 @@ interface PreparedSession {
   nodes: SessionNode[];
   template: string;
   swarm: boolean;
-  release: () => void;
+  reservation: Reservation;
   pooled: boolean;
 }
 
@@ -27,7 +27,7 @@ interface PreparedSession {
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly capacity: Capacity;
-  private readonly releases = new Map<string, () => void>();
+  private readonly reservations = new Map<string, Reservation>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly pool: WarmPool<PreparedSession>;
   private readonly listeners = new Set<(event: { type: 'ended'; sessionId: string }) => void>();
@@ -49,7 +49,7 @@ export class SessionManager {
       },
       async (entry) => {
         await this.destroy(entry.id, entry.nodes, entry.network);
-        entry.release();
+        entry.reservation.release();
       },
       (key, error) => this.log.warn({ err: error, key }, 'could not warm a pooled session'),
     );
@@ -98,7 +98,7 @@ export class SessionManager {
       }
       const session = new Session(record, this.lifetime());
       this.sessions.set(session.id, session);
-      this.releases.set(session.id, this.capacity.adopt(record.nodes.length));
+      this.reservations.set(session.id, this.capacity.adopt(record.nodes.length));
     }
     if (this.sessions.size) this.log.info({ sessions: this.sessions.size }, 'took back sessions from the previous run');
   }
@@ -144,7 +144,7 @@ export class SessionManager {
       this.lifetime(),
     );
     this.sessions.set(session.id, session);
-    this.releases.set(session.id, prepared.release);
+    this.reservations.set(session.id, prepared.reservation);
     this.persist(session);
     this.log.info({ session: session.id, nodes: planned.length, swarm: request.swarm, ms: this.now() - started, pooled: prepared.pooled }, 'session ready');
     return { ...(await this.view(session)), token };
@@ -153,7 +153,7 @@ export class SessionManager {
   /** Starts a session's network and nodes (and its swarm), or leaves nothing behind and frees its place. */
   private async prepare(planned: PlannedNode[], template: string, swarm: boolean, pooled = false): Promise<PreparedSession> {
     // The pool only fills free room; a learner's request may evict pooled sessions to make room.
-    const release = pooled ? this.capacity.reserveSession(planned.length) : await this.reserve(planned.length);
+    const reservation = pooled ? this.capacity.reserveSession(planned.length) : await this.reserve(planned.length);
     const id = newSessionId();
     const nodes: SessionNode[] = [];
     let network: SessionNetwork | undefined;
@@ -166,16 +166,16 @@ export class SessionManager {
       const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
       if (swarm) await formSwarm(nodes, (node, command) => this.run(node, command, 30_000));
-      return { id, network, nodes, template, swarm, release, pooled };
+      return { id, network, nodes, template, swarm, reservation, pooled };
     } catch (error) {
       await this.destroy(id, nodes, network);
-      release();
+      reservation.release();
       throw this.startFailure(id, error);
     }
   }
 
   /** Reserves room for a session, discarding pooled sessions first if the server is full. */
-  private async reserve(nodeCount: number): Promise<() => void> {
+  private async reserve(nodeCount: number): Promise<Reservation> {
     for (;;) {
       try {
         return this.capacity.reserveSession(nodeCount);
@@ -234,8 +234,8 @@ export class SessionManager {
     const nodes = [...session.nodes.values()];
     session.nodes.clear();
     await this.destroy(id, nodes, session.network);
-    this.releases.get(id)?.();
-    this.releases.delete(id);
+    this.reservations.get(id)?.release();
+    this.reservations.delete(id);
     this.log.info({ session: id, reason }, 'session ended');
     for (const listener of this.listeners) listener({ type: 'ended', sessionId: id });
   }
@@ -243,7 +243,8 @@ export class SessionManager {
   async addNode(session: Session, request: { name?: string; role?: NodeRole }): Promise<NodeView> {
     const name = request.name ?? nextNodeName(session.nodes.keys());
     if (session.nodes.has(name)) throw new HttpError(409, 'conflict', `session already has a node ${name}`);
-    const release = this.capacity.reserveNode(session.nodes.size);
+    const reservation = this.reservations.get(session.id)!;
+    reservation.addNode();
     const manager = session.swarm ? session.manager() : undefined;
     let node: SessionNode | undefined;
     try {
@@ -252,24 +253,20 @@ export class SessionManager {
       if (manager) await joinSwarm(manager, node, (target, command) => this.run(target, command, 30_000));
     } catch (error) {
       if (node) await this.backend.removeNode(node).catch(() => undefined);
-      release();
+      reservation.removeNode();
       throw this.startFailure(session.id, error);
     }
     session.nodes.set(name, node);
-    this.nodeReleases.set(`${session.id}/${name}`, release);
     this.persist(session);
     return { name, ...(node.role ? { role: node.role } : {}), address: node.address, status: 'running' };
   }
-
-  private readonly nodeReleases = new Map<string, () => void>();
 
   async removeNode(session: Session, name: string): Promise<void> {
     const node = this.node(session, name);
     session.nodes.delete(name);
     this.persist(session);
     await this.backend.removeNode(node);
-    this.nodeReleases.get(`${session.id}/${name}`)?.();
-    this.nodeReleases.delete(`${session.id}/${name}`);
+    this.reservations.get(session.id)?.removeNode();
   }
 
   node(session: Session, name: string): SessionNode {

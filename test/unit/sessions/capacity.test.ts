@@ -38,15 +38,22 @@ describe('Capacity', () => {
 
   it('gives the place back on release, once only', () => {
     const capacity = new Capacity(limits);
-    const release = capacity.reserveSession(3);
-    release();
-    release();
+    const reservation = capacity.reserveSession(3);
+    reservation.release();
+    reservation.release();
     expect(capacity.usage()).toEqual({ sessions: 0, nodes: 0 });
   });
 
-  it('answers 429 for a node past the per-session limit', () => {
+  it('answers 429 for a node past the per-session limit, and counts removed nodes out', () => {
     const capacity = new Capacity(limits);
-    expect(statusOf(() => capacity.reserveNode(3))).toBe(429);
-    expect(statusOf(() => capacity.reserveNode(2))).toBeUndefined();
+    const reservation = capacity.reserveSession(2);
+    reservation.addNode();
+    expect(statusOf(() => reservation.addNode())).toBe(429);
+    reservation.removeNode();
+    reservation.removeNode();
+    expect(capacity.usage()).toEqual({ sessions: 1, nodes: 1 });
+    reservation.addNode();
+    reservation.release();
+    expect(capacity.usage()).toEqual({ sessions: 0, nodes: 0 });
   });
 });

@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-/** Bundles the workspace page: client/src/main.ts → client/dist/app.js, plus index.html and the styles. */
+/**
+ * Bundles the pages: the workspace (client/src/main.ts → app.js), the join page (join.ts → join.js) and the
+ * instructor's page (instructor.ts → instructor.js), plus their HTML and the styles.
+ */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'client/src');
 const dist = join(root, 'client/dist');
@@ -13,8 +16,8 @@ const require = createRequire(import.meta.url);
 export async function buildClient(options: { minify?: boolean } = {}): Promise<void> {
   mkdirSync(dist, { recursive: true });
   await build({
-    entryPoints: [join(src, 'main.ts')],
-    outfile: join(dist, 'app.js'),
+    entryPoints: { app: join(src, 'main.ts'), join: join(src, 'join.ts'), instructor: join(src, 'instructor.ts') },
+    outdir: dist,
     bundle: true,
     format: 'esm',
     target: ['es2022'],
@@ -22,7 +25,7 @@ export async function buildClient(options: { minify?: boolean } = {}): Promise<v
     sourcemap: true,
     logLevel: 'warning',
   });
-  copyFileSync(join(src, 'index.html'), join(dist, 'index.html'));
+  for (const page of ['index.html', 'join.html', 'instructor.html']) copyFileSync(join(src, page), join(dist, page));
   copyFileSync(join(src, 'styles.css'), join(dist, 'styles.css'));
   copyFileSync(require.resolve('@xterm/xterm/css/xterm.css'), join(dist, 'xterm.css'));
 }

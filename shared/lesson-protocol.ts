@@ -59,3 +59,55 @@ export interface ClusterView {
   services: Array<{ name: string; mode: string; replicas?: number; running: number; image: string }>;
   takenAt: string;
 }
+
+/** One assertion's outcome: what was expected, what the cluster has, and the difference in words. */
+export interface AssertionResultView {
+  kind: string;
+  passed: boolean;
+  expected: string;
+  actual: string;
+  message: string;
+}
+
+export interface CheckResultView {
+  /** `<step>.<index>` */
+  id: string;
+  step: number;
+  title: string;
+  passed: boolean;
+  points: { earned: number; possible: number };
+  hint?: string;
+  assertions: AssertionResultView[];
+}
+
+/** The answer of `POST /api/sessions/:id/checks` (docs/lessons.md). */
+export interface CheckRunView {
+  lesson: string;
+  step?: number;
+  passed: boolean;
+  score: { earned: number; possible: number };
+  checks: CheckResultView[];
+  durationMs: number;
+}
+
+export interface GradedCheck {
+  id: string;
+  step: number;
+  title: string;
+  passed: boolean;
+  earned: number;
+  possible: number;
+  failures: Array<{ expected?: string; actual?: string; message: string }>;
+  checkedAt?: string;
+}
+
+/** A learner's grade for a lesson: `GET /api/sessions/:id/progress`, grading exports, the grade command. */
+export interface GradeReport {
+  learner: string;
+  lesson: string;
+  lessonTitle: string;
+  earned: number;
+  possible: number;
+  passed: boolean;
+  checks: GradedCheck[];
+}

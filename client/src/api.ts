@@ -9,19 +9,21 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code = '',
   ) {
     super(message);
   }
 }
 
-async function call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+/** One JSON call; errors become ApiError with the server's message. */
+export async function call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (res.status === 204) return undefined as T;
   const json = (await res.json().catch(() => null)) as unknown;
-  if (!res.ok) throw new ApiError(res.status, (json as ErrorView | null)?.error?.message ?? `${method} ${path}: HTTP ${res.status}`);
+  if (!res.ok) throw new ApiError(res.status, (json as ErrorView | null)?.error?.message ?? `${method} ${path}: HTTP ${res.status}`, (json as ErrorView | null)?.error?.code);
   return json as T;
 }
 
@@ -34,6 +36,7 @@ export const api = {
   status: (c: Credentials) => call<SessionStatusView>('GET', `/api/sessions/${c.id}/node-status`, c.token),
   exec: (c: Credentials, node: string, command: string) =>
     call<{ exitCode: number; output: string }>('POST', `/api/sessions/${c.id}/nodes/${node}/exec`, c.token, { command }),
+  createFor: (template: TemplateName, swarm: boolean, lesson: string) => call<CreatedSessionView>('POST', '/api/sessions', undefined, { template, swarm, lesson }),
 };
 
 export function terminalUrl(c: Credentials, node: string, query: Record<string, string | number | undefined>): string {

@@ -1,7 +1,11 @@
+import type { LearnerMessage } from '../../shared/classroom-protocol.js';
 import type { NodeStatusView, SessionView, TemplateName } from '../../shared/protocol.js';
-import { ApiError, api, portUrl, terminalUrl, type Credentials } from './api.js';
+import { ApiError, api, call, portUrl, terminalUrl, type Credentials } from './api.js';
 import { mountLessonPanel, type WorkspaceContext } from './lesson-panel.js';
+import { clearLearner, loadLearner, type LearnerCredentials } from './learner-store.js';
+import { listenToSession } from './session-stream.js';
 import { clearCredentials, loadCredentials, saveCredentials } from './session-store.js';
+import { showToast } from './toasts.js';
 import type { ConnectionState } from './terminal-connection.js';
 import { TerminalPane } from './terminal-pane.js';
 
@@ -18,12 +22,14 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<
 }
 
 function toast(message: string, error = false): void {
-  const el = $('toast');
-  el.textContent = message;
-  el.className = error ? 'toast error' : 'toast';
-  el.hidden = false;
-  clearTimeout(Number(el.dataset.timer));
-  el.dataset.timer = String(window.setTimeout(() => (el.hidden = true), 4000));
+  showToast(message, { kind: error ? 'error' : 'info' });
+}
+
+/** A classroom learner as the workspace knows them: their token and where the server last saw them. */
+interface LearnerContext {
+  credentials: LearnerCredentials;
+  lesson?: string;
+  step: number;
 }
 
 /** An open session: tabs, terminals, timer, ports, lesson panel. */
@@ -36,13 +42,21 @@ class Workspace {
   private readonly timers: number[] = [];
   private readonly selectListeners = new Set<(name: string) => void>();
   private unmountLesson: () => void = () => undefined;
+  private stopStream: () => void = () => undefined;
+  private disposed = false;
 
   constructor(
     private readonly creds: Credentials,
     private view: SessionView,
-    private readonly onEnded: (reason: string) => void,
+    private readonly ended: (reason: string) => void,
+    private readonly learner?: LearnerContext,
   ) {
     this.expiresAt = Date.parse(view.expiresAt);
+  }
+
+  /** Ends the page's use of this session once; late answers of an unmounted workspace are ignored. */
+  private onEnded(reason: string): void {
+    if (!this.disposed) this.ended(reason);
   }
 
   mount(): void {
@@ -61,10 +75,19 @@ class Workspace {
     $('extend').onclick = () => void this.extend();
     $('end').onclick = () => void this.end();
     window.addEventListener('keydown', this.onKey, true);
+    this.stopStream = listenToSession(this.creds, (message) => this.onStream(message));
     const ctx: WorkspaceContext = {
       sessionId: this.creds.id,
       token: this.creds.token,
       lesson: this.view.lesson,
+      template: this.view.template,
+      swarm: this.view.swarm,
+      ...(this.learner ? { learner: { token: this.learner.credentials.token, lesson: this.learner.lesson, step: this.learner.step } } : {}),
+      switchSession: (creds, view) => {
+        if (this.learner) this.learner.lesson = view.lesson ?? this.learner.lesson;
+        if (this.learner) this.learner.step = 0;
+        switchTo(creds, view, this.learner);
+      },
       nodes: () => [...this.panes.keys()],
       selectedNode: () => this.selected,
       selectNode: (name) => this.select(name),
@@ -75,6 +98,8 @@ class Workspace {
   }
 
   unmount(): void {
+    this.disposed = true;
+    this.stopStream();
     for (const timer of this.timers) clearInterval(timer);
     window.removeEventListener('keydown', this.onKey, true);
     for (const pane of this.panes.values()) pane.dispose();
@@ -85,6 +110,27 @@ class Workspace {
     this.unmountLesson();
     $('workspace').hidden = true;
     $('session-bar').hidden = true;
+  }
+
+  /** Messages from the server: the instructor's notes, and changes to this session made elsewhere. */
+  private onStream(message: LearnerMessage): void {
+    if (message.type === 'message') {
+      showToast(message.text, { kind: 'message', title: 'Message from your instructor' });
+    } else if (message.type === 'session-extended') {
+      this.expiresAt = Date.parse(message.expiresAt);
+      this.tick();
+      toast('Your instructor extended your session.');
+    } else if (message.type === 'session-reset') {
+      const creds = { id: message.sessionId, token: this.creds.token };
+      this.disposed = true;
+      showToast('Your instructor gave you a fresh session. Your progress is kept.', { kind: 'info', timeoutMs: 8000 });
+      void api.get(creds).then(
+        (view) => switchTo(creds, view, this.learner),
+        () => this.ended('Your session was reset, but the new one could not be opened. Reload the page.'),
+      );
+    } else if (message.type === 'session-ended') {
+      this.onEnded('Your session was ended.');
+    }
   }
 
   pane(node: string): TerminalPane | undefined {
@@ -253,15 +299,41 @@ class Workspace {
 
 let workspace: Workspace | undefined;
 
-function open(creds: Credentials, view: SessionView): void {
+function open(creds: Credentials, view: SessionView, learner?: LearnerContext): void {
   saveCredentials(creds);
   workspace = new Workspace(creds, view, (reason) => {
     workspace?.unmount();
     workspace = undefined;
     clearCredentials();
-    showStart(reason);
-  });
+    showStart(learner ? `${reason} Ask your instructor to reset it, or start a lab of your own below.` : reason);
+  }, learner);
   workspace.mount();
+}
+
+/** Replaces the open workspace with another session (a lesson's prepared session, or the instructor's reset). */
+function switchTo(creds: Credentials, view: SessionView, learner?: LearnerContext): void {
+  workspace?.unmount();
+  workspace = undefined;
+  open(creds, view, learner);
+}
+
+/** A classroom learner's way back in: their token finds their current session (docs: GET /api/learners/me). */
+async function resumeLearner(stored: LearnerCredentials): Promise<boolean> {
+  try {
+    const me = await call<{ learner: { id: string; name: string; lesson?: string; step: number }; event: { name: string }; session: SessionView | null }>('GET', '/api/learners/me', stored.token);
+    const learner: LearnerContext = { credentials: stored, lesson: me.learner.lesson, step: me.learner.step };
+    $('learner-name').textContent = `${me.learner.name} · ${me.event.name}`;
+    $('learner-name').hidden = false;
+    if (!me.session) {
+      showStart('Your classroom session has ended. Ask your instructor to reset it, or start a lab of your own.');
+      return true;
+    }
+    open({ id: me.session.id, token: stored.token }, me.session, learner);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) clearLearner();
+    return false;
+  }
 }
 
 function showStart(message = ''): void {
@@ -295,6 +367,8 @@ async function start(event: SubmitEvent): Promise<void> {
 
 async function boot(): Promise<void> {
   $<HTMLFormElement>('start-form').addEventListener('submit', (event) => void start(event));
+  const learner = loadLearner();
+  if (learner && (await resumeLearner(learner))) return;
   const creds = loadCredentials();
   if (creds) {
     try {

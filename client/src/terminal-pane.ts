@@ -11,6 +11,8 @@ export interface PaneOptions {
   url: (query: { since: number; epoch?: string; cols: number; rows: number }) => string;
   sessionGone: () => Promise<boolean>;
   onState: (state: ConnectionState) => void;
+  /** A watcher's view (the instructor's): keys are not sent, the cursor does not blink. */
+  readonly?: boolean;
 }
 
 /** One node's terminal: xterm.js, fitted to its box, wired to a reconnecting websocket. */
@@ -33,7 +35,8 @@ export class TerminalPane {
       fontFamily: '"JetBrains Mono", "DejaVu Sans Mono", "Ubuntu Mono", Menlo, Consolas, monospace',
       fontSize: 14,
       lineHeight: 1.15,
-      cursorBlink: true,
+      cursorBlink: !options.readonly,
+      disableStdin: options.readonly ?? false,
       scrollback: 5000,
       allowProposedApi: false,
       theme: { background: '#0b0e14', foreground: '#d6dde6', cursor: '#7aa2f7', selectionBackground: '#2d4f7c' },
@@ -52,7 +55,9 @@ export class TerminalPane {
       sessionGone: options.sessionGone,
       held: () => this.held,
     });
-    this.term.onData((data) => this.connection.send(data));
+    this.term.onData((data) => {
+      if (!options.readonly) this.connection.send(data);
+    });
     this.term.onResize(({ cols, rows }) => this.connection.resize(cols, rows));
     this.term.onSelectionChange(() => {
       const selection = this.term.getSelection();

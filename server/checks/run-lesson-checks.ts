@@ -1,3 +1,4 @@
+import type { CheckRunView } from '../../shared/lesson-protocol.js';
 import type { Lesson, LessonCheck } from '../lessons/lesson-types.js';
 import { fillPlaceholders } from '../lessons/placeholders.js';
 import type { Assertion } from './assertion-schema.js';
@@ -5,20 +6,9 @@ import { collectSnapshot, type NodeExec } from './collect-snapshot.js';
 import { evaluate, type CheckResult } from './evaluate.js';
 import type { AssertionResult } from './finding.js';
 
-export interface LessonCheckResult extends CheckResult {
-  id: string;
-  step: number;
-}
+export type LessonCheckResult = CheckResult & { id: string; step: number };
 
-/** The JSON answer of `POST /api/sessions/:id/checks` (see docs/lessons.md). */
-export interface CheckRunView {
-  lesson: string;
-  step?: number;
-  passed: boolean;
-  score: { earned: number; possible: number };
-  checks: LessonCheckResult[];
-  durationMs: number;
-}
+export type { CheckRunView };
 
 function fillQuietly(text: string | undefined, values: Readonly<Record<string, string>>): string | undefined {
   if (text === undefined) return undefined;

@@ -1,26 +1,8 @@
+import type { CheckRunView, GradeReport, GradedCheck } from '../../shared/lesson-protocol.js';
 import type { Lesson } from '../lessons/lesson-types.js';
+
+export type { GradeReport, GradedCheck };
 import type { StoredCheckResult } from './result-store.js';
-
-export interface GradedCheck {
-  id: string;
-  step: number;
-  title: string;
-  passed: boolean;
-  earned: number;
-  possible: number;
-  failures: Array<{ expected?: string; actual?: string; message: string }>;
-  checkedAt?: string;
-}
-
-export interface GradeReport {
-  learner: string;
-  lesson: string;
-  lessonTitle: string;
-  earned: number;
-  possible: number;
-  passed: boolean;
-  checks: GradedCheck[];
-}
 
 /**
  * A learner's report for a lesson from their latest check results. Every check of the lesson appears,
@@ -49,7 +31,7 @@ export function gradeReport(learner: string, lesson: Lesson, results: StoredChec
 }
 
 /** A report straight from one check run (the grading command's view of a server's answer). */
-export function reportFromRun(learner: string, lessonTitle: string, run: { lesson: string; checks: Array<{ id: string; step: number; title: string; passed: boolean; points: { earned: number; possible: number }; assertions: Array<{ passed: boolean; expected: string; actual: string; message: string }> }> }): GradeReport {
+export function reportFromRun(learner: string, lessonTitle: string, run: CheckRunView): GradeReport {
   const checks = run.checks.map((check): GradedCheck => ({
     id: check.id,
     step: check.step,

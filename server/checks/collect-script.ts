@@ -6,7 +6,7 @@
  */
 export const API_VERSION = 'v1.41';
 
-const MANAGER_ENDPOINTS = ['nodes', 'services', 'tasks', 'networks', 'secrets', 'configs'];
+export const MANAGER_ENDPOINTS = ['nodes', 'services', 'tasks', 'networks', 'secrets', 'configs'];
 
 /** Where the script's curl finds the engine API: the node's own socket, or (for grading a learner's own cluster) a Docker host address. */
 export interface ApiTarget {

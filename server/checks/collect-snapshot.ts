@@ -7,6 +7,9 @@ import { snapshotFromRaw, type ClusterSnapshot, type ProbeResult, type RawNodeAn
 /** Runs a shell command on a node (inside the node container, as root). The session layer provides it. */
 export type NodeExec = (node: string, command: string) => Promise<{ exitCode: number; output: string }>;
 
+/** Reads one node's engine state; the default runs the collect script through exec. */
+export type NodeReader = (node: string) => Promise<RawNodeAnswer>;
+
 async function readNode(exec: NodeExec, node: string): Promise<RawNodeAnswer> {
   try {
     const { exitCode, output } = await exec(node, collectScript());
@@ -41,8 +44,9 @@ async function runProbes(exec: NodeExec, node: string, probes: { key: string; co
  * has probes to run (they need the first pass to know where a service's containers are). Returns the raw
  * answers, which is also the shape of a recorded fixture.
  */
-export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = []): Promise<RawSnapshot> {
-  const answers = await Promise.all(nodeNames.map(async (name) => [name, await readNode(exec, name)] as const));
+export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader): Promise<RawSnapshot> {
+  const read = reader ?? ((name: string) => readNode(exec, name));
+  const answers = await Promise.all(nodeNames.map(async (name) => [name, await read(name)] as const));
   const raw: RawSnapshot = { nodes: Object.fromEntries(answers) };
   if (probes.length === 0) return raw;
   const { planned, settled } = planProbes(probes, snapshotFromRaw(raw));
@@ -52,6 +56,6 @@ export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], pr
   return { ...raw, probes: Object.assign({}, settled, ...ran) };
 }
 
-export async function collectSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = []): Promise<ClusterSnapshot> {
-  return snapshotFromRaw(await collectRawSnapshot(exec, nodeNames, probes));
+export async function collectSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader): Promise<ClusterSnapshot> {
+  return snapshotFromRaw(await collectRawSnapshot(exec, nodeNames, probes, reader));
 }

@@ -2,7 +2,7 @@ import type { CheckRunView } from '../../shared/lesson-protocol.js';
 import type { Lesson, LessonCheck } from '../lessons/lesson-types.js';
 import { fillPlaceholders } from '../lessons/placeholders.js';
 import type { Assertion } from './assertion-schema.js';
-import { collectSnapshot, type NodeExec } from './collect-snapshot.js';
+import { collectSnapshot, type NodeExec, type NodeReader } from './collect-snapshot.js';
 import { evaluate, type CheckResult } from './evaluate.js';
 import type { AssertionResult } from './finding.js';
 
@@ -38,12 +38,13 @@ export async function runLessonChecks(
   exec: NodeExec,
   nodeNames: string[],
   values: Readonly<Record<string, string>>,
+  reader?: NodeReader,
 ): Promise<CheckRunView> {
   const started = Date.now();
   const steps = stepIndex === undefined ? lesson.steps : lesson.steps.slice(stepIndex, stepIndex + 1);
   const checks: LessonCheck[] = steps.flatMap((step) => step.checks).map((check) => ({ ...check, assertions: check.assertions.map((a) => withValues(a, values)) }));
   const probes = checks.flatMap((c) => c.assertions.flatMap((a) => (a.kind === 'probe' ? [a.probe] : [])));
-  const snapshot = await collectSnapshot(exec, nodeNames, probes);
+  const snapshot = await collectSnapshot(exec, nodeNames, probes, reader);
   const results = evaluate(checks, snapshot).map((result, i) => ({ id: checks[i].id, step: checks[i].step, ...result }));
   const earned = results.reduce((sum, r) => sum + r.points.earned, 0);
   const possible = results.reduce((sum, r) => sum + r.points.possible, 0);

@@ -2,7 +2,8 @@ import type { CheckRunView } from '../checks/run-lesson-checks.js';
 import { runLessonChecks } from '../checks/run-lesson-checks.js';
 import type { ClusterView } from '../../shared/lesson-protocol.js';
 import { clusterView } from '../checks/cluster-view.js';
-import { collectSnapshot } from '../checks/collect-snapshot.js';
+import { collectRawSnapshot, collectSnapshot, type NodeExec, type NodeReader } from '../checks/collect-snapshot.js';
+import { httpNodeReader } from '../checks/http-node-reader.js';
 import { notFound, badRequest } from '../errors.js';
 import { sessionExec } from '../sessions/session-exec.js';
 import type { Lesson } from '../lessons/lesson-types.js';
@@ -49,7 +50,14 @@ export class CheckRunner {
   /** The live cluster for the page: nodes, roles, availability and the tasks on each. */
   async cluster(session: Session): Promise<ClusterView> {
     const exec = sessionExec(this.sessions, session, CHECK_EXEC_LIMITS);
-    return clusterView(await collectSnapshot(exec, [...session.nodes.keys()]));
+    return clusterView(await collectSnapshot(exec, [...session.nodes.keys()], [], this.reader(session, exec)));
+  }
+
+  /** Docker nodes are read over the session network; local shells (no engine API) through exec. */
+  private reader(session: Session, exec: NodeExec): NodeReader | undefined {
+    if (this.sessions.backend.kind !== 'docker') return undefined;
+    const addresses = new Map([...session.nodes.values()].map((node) => [node.name, node.address]));
+    return httpNodeReader(addresses, (node) => collectRawSnapshot(exec, [node]).then((raw) => raw.nodes[node]));
   }
 
   async run(session: Session, lessonId: string, step?: number): Promise<CheckRunView> {
@@ -60,7 +68,7 @@ export class CheckRunner {
     const checks = (step === undefined ? lesson.steps : [lesson.steps[step]]).flatMap((s) => s.checks);
     const needed = listPlaceholders(JSON.stringify(checks.map((c) => c.assertions)));
     const values = await computePlaceholderValues(nodes, exec, needed);
-    const run = await runLessonChecks(lesson, step, exec, nodes.map((n) => n.name), values);
+    const run = await runLessonChecks(lesson, step, exec, nodes.map((n) => n.name), values, this.reader(session, exec));
     const owner = this.ownerOf(session);
     this.results.save(run.checks.map((check): StoredCheckResult => ({
       owner,

@@ -38,7 +38,7 @@ export const DEFAULT_TERMINAL_OPTIONS: TerminalOptions = {
   lowWater: 64 * 1024,
   readonlyDropBytes: 4 * 1024 * 1024,
   pollMs: 10,
-  maxBytesPerSecond: 4 * 1024 * 1024,
+  maxBytesPerSecond: 32 * 1024 * 1024,
   burstBytes: 1024 * 1024,
 };
 

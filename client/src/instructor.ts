@@ -1,5 +1,4 @@
 import type { EventView } from '../../shared/classroom-protocol.js';
-import type { LessonSummary } from '../../shared/lesson-protocol.js';
 import { ApiError } from './api.js';
 import { button, h } from './dom.js';
 import { Dashboard } from './instructor/dashboard.js';

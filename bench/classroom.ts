@@ -27,6 +27,14 @@ async function round(warm: number) {
     limits: { maxSessions: LEARNERS + 5, maxNodesTotal: 3 * (LEARNERS + 5) },
     classroom: { checkIntervalSeconds: 0 },
   });
+  try {
+    return await measure(server, warm);
+  } finally {
+    await server.close();
+  }
+}
+
+async function measure(server: Awaited<ReturnType<typeof startTestServer>>, warm: number) {
   const base = `${server.url}/api`;
   const { token: instructor } = await json(`${base}/instructor/login`, { method: 'POST', body: JSON.stringify({ password: PASSWORD }) });
   const event = await json(`${base}/instructor/events`, { method: 'POST', token: instructor, body: JSON.stringify({ name: 'bench', lessons: ['services'], capacity: LEARNERS, warmPool: warm }) });
@@ -75,7 +83,6 @@ async function round(warm: number) {
     'nodes MiB total': (memory.reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(0),
     'dashboard delay ms (median)': median(delays).toFixed(0),
   };
-  await server.close();
   return row;
 }
 

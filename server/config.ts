@@ -50,6 +50,8 @@ const ConfigSchema = z
         debianMirror: z.string().url().default('http://deb.debian.org/debian'),
       })
       .prefault({}),
+    /** Session networks take /24s from this range (256 sessions for a /16); it must not overlap the host's networks. */
+    subnetPool: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[0-9]|2[0-4]|[89])$/, 'an IPv4 CIDR of /8 to /24, e.g. 10.201.0.0/16').default('10.201.0.0/16'),
     localProvider: z.coerce.boolean().default(false),
     lessonsDir: z.string().min(1).default(new URL('../lessons/', import.meta.url).pathname),
     /** Set at install; there is no default password. `workshop set-password` stores one too. */
@@ -90,6 +92,7 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_REGISTRY_MIRROR: 'images.registryMirror',
   WORKSHOP_DEBIAN_MIRROR: 'images.debianMirror',
   WORKSHOP_LOCAL_PROVIDER: 'localProvider',
+  WORKSHOP_SUBNET_POOL: 'subnetPool',
   WORKSHOP_LESSONS_DIR: 'lessonsDir',
   WORKSHOP_INSTRUCTOR_PASSWORD: 'instructorPassword',
   WORKSHOP_CHECK_INTERVAL_SECONDS: 'classroom.checkIntervalSeconds',

@@ -127,9 +127,21 @@ export class DockerEngine {
     await this.docker.pruneImages({ filters: { dangling: ['true'], label: [label] } });
   }
 
-  async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
-    const network = await this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
+  async createNetwork(name: string, labels: Record<string, string>, subnet?: string): Promise<string> {
+    const network = await this.docker.createNetwork({
+      Name: name,
+      Driver: 'bridge',
+      Labels: labels,
+      CheckDuplicate: true,
+      ...(subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } : {}),
+    });
     return network.id;
+  }
+
+  /** Every subnet any network on the engine uses (ours and everybody else's). */
+  async usedSubnets(): Promise<string[]> {
+    const networks = await this.docker.listNetworks();
+    return networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)));
   }
 
   async removeNetwork(idOrName: string): Promise<void> {

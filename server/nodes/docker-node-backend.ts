@@ -2,7 +2,9 @@ import type { Config } from '../config.js';
 import type { DockerEngine, NodeContainerSpec } from '../engine/docker-engine.js';
 import { LABEL, sessionLabels } from '../engine/labels.js';
 import type { Logger } from '../logger.js';
+import { HttpError } from '../errors.js';
 import { detectPrivileged } from './privilege-probe.js';
+import { freeSubnet } from './subnet-pool.js';
 import type { ExecLimits, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from './node-backend.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -23,11 +25,34 @@ export class DockerNodeBackend implements NodeBackend {
     return ['sw', this.config.instance, sessionId, node].filter(Boolean).join('-');
   }
 
+  /**
+   * A bridge network of the session's own, on a /24 from our pool (Docker's default pools run out at about
+   * thirty networks). Another process may take the same subnet at the same moment: the engine then refuses
+   * it as overlapping and the next free one is tried.
+   */
   async createNetwork(sessionId: string): Promise<SessionNetwork> {
     const name = this.resourceName(sessionId);
-    const id = await this.engine.createNetwork(name, sessionLabels(this.config.instance, sessionId, 'network'));
-    return { id, name };
+    const refused: string[] = [];
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const used = [...(await this.engine.usedSubnets()), ...this.claimed, ...refused];
+      const subnet = freeSubnet(this.config.subnetPool, 24, used);
+      if (!subnet) throw new HttpError(503, 'server_full', `no free subnet left in ${this.config.subnetPool} for another session network`);
+      this.claimed.add(subnet);
+      try {
+        const id = await this.engine.createNetwork(name, sessionLabels(this.config.instance, sessionId, 'network'), subnet);
+        return { id, name };
+      } catch (error) {
+        if (!/overlap/i.test((error as Error).message)) throw error;
+        refused.push(subnet);
+      } finally {
+        this.claimed.delete(subnet);
+      }
+    }
+    throw new Error(`could not find a free subnet for ${name} after 20 attempts`);
   }
+
+  /** Subnets being created right now by this process, not yet visible in the engine's list. */
+  private readonly claimed = new Set<string>();
 
   async removeNetwork(network: SessionNetwork): Promise<void> {
     await this.engine.removeNetwork(network.id);

@@ -27,6 +27,8 @@ const ConfigSchema = z
         nodePids: z.coerce.number().int().min(64).default(2048),
         nodeDiskMb: z.coerce.number().int().min(64).default(512),
         nodeCpus: z.coerce.number().min(0.1).default(1),
+        /** Nodes starting at the same time; more wait in a queue (starting a daemon is CPU-bound). */
+        concurrentNodeStarts: z.coerce.number().int().min(1).max(64).default(4),
         execTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(180),
         execMaxOutputBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
         commandMaxBytes: z.coerce.number().int().min(64).default(16 * 1024),
@@ -84,6 +86,7 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_NODE_PIDS: 'limits.nodePids',
   WORKSHOP_NODE_DISK_MB: 'limits.nodeDiskMb',
   WORKSHOP_NODE_CPUS: 'limits.nodeCpus',
+  WORKSHOP_CONCURRENT_NODE_STARTS: 'limits.concurrentNodeStarts',
   WORKSHOP_EXEC_TIMEOUT_SECONDS: 'limits.execTimeoutSeconds',
   WORKSHOP_IDLE_MINUTES: 'sessions.idleMinutes',
   WORKSHOP_MAX_MINUTES: 'sessions.maxMinutes',

@@ -4,6 +4,7 @@ import { HttpError, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NodeBackend, SessionNetwork } from '../nodes/node-backend.js';
 import { PlanError, nextNodeName, planNodes, type PlannedNode } from '../nodes/templates.js';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { SessionStore } from '../store/session-store.js';
 import { Capacity, type Reservation } from './capacity.js';
 import { Session, newSessionId, newToken, type SessionNode } from './session.js';
@@ -11,6 +12,9 @@ import { formSwarm, joinSwarm } from './swarm-former.js';
 import { WarmPool, poolKey } from './warm-pool.js';
 
 export type Clock = () => number;
+
+/** Swarm init and join are quick on a quiet machine; under a class's load they can take much longer. */
+const SWARM_COMMAND_TIMEOUT_MS = 120_000;
 
 /** A session's nodes and network, started and labelled, not yet handed to a learner. */
 interface PreparedSession {
@@ -30,6 +34,11 @@ export class SessionManager {
   private readonly reservations = new Map<string, Reservation>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly pool: WarmPool<PreparedSession>;
+  /**
+   * Node starts wait their turn: a daemon starting is CPU-bound, and a class joining at once would otherwise
+   * start dozens together and time all of them out. Queued starts finish sooner in total than a stampede.
+   */
+  private readonly startNode: LimitFunction;
   private readonly listeners = new Set<(event: { type: 'ended'; sessionId: string }) => void>();
 
   constructor(
@@ -40,6 +49,7 @@ export class SessionManager {
     private readonly store?: SessionStore,
   ) {
     this.capacity = new Capacity(config.limits);
+    this.startNode = pLimit(config.limits.concurrentNodeStarts);
     this.pool = new WarmPool<PreparedSession>(
       { ...config.sessions.pool },
       (key) => {
@@ -159,13 +169,13 @@ export class SessionManager {
     let network: SessionNetwork | undefined;
     try {
       network = await this.backend.createNetwork(id);
-      const started = await Promise.allSettled(planned.map((node) => this.backend.createNode(id, network!, node.name)));
+      const started = await Promise.allSettled(planned.map((node) => this.startNode(() => this.backend.createNode(id, network!, node.name))));
       started.forEach((result, index) => {
         if (result.status === 'fulfilled') nodes.push({ ...result.value, role: planned[index].role });
       });
       const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
-      if (swarm) await formSwarm(nodes, (node, command) => this.run(node, command, 30_000));
+      if (swarm) await formSwarm(nodes, (node, command) => this.run(node, command, SWARM_COMMAND_TIMEOUT_MS));
       return { id, network, nodes, template, swarm, reservation, pooled };
     } catch (error) {
       await this.destroy(id, nodes, network);
@@ -248,9 +258,9 @@ export class SessionManager {
     const manager = session.swarm ? session.manager() : undefined;
     let node: SessionNode | undefined;
     try {
-      const handle = await this.backend.createNode(session.id, session.network, name);
+      const handle = await this.startNode(() => this.backend.createNode(session.id, session.network, name));
       node = { ...handle, role: manager ? (request.role ?? 'worker') : request.role };
-      if (manager) await joinSwarm(manager, node, (target, command) => this.run(target, command, 30_000));
+      if (manager) await joinSwarm(manager, node, (target, command) => this.run(target, command, SWARM_COMMAND_TIMEOUT_MS));
     } catch (error) {
       if (node) await this.backend.removeNode(node).catch(() => undefined);
       reservation.removeNode();

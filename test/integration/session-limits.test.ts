@@ -1,6 +1,10 @@
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL, sessionLabels } from '../../server/engine/labels.js';
+import { loadConfig } from '../../server/config.js';
+import { DockerEngine } from '../../server/engine/docker-engine.js';
+import { createLogger } from '../../server/logger.js';
+import { DockerNodeBackend } from '../../server/nodes/docker-node-backend.js';
 import type { RunningServer } from '../../server/server.js';
 import { apiClient, eventually, startTestServer } from '../support/test-server.js';
 
@@ -46,6 +50,20 @@ describe('lifetime and limits on a real engine', () => {
     expect(third.status).toBe(429);
     expect(third.body.error.message).toMatch(/at most 2 nodes/);
     expect(await instanceResources('t-caps')).toEqual({ containers: 2, networks: 1 });
+  });
+
+  it('gives forty session networks distinct subnets from its pool, more than Docker\'s default pools hold', async () => {
+    const config = loadConfig({ overrides: { instance: 't-subnets' } });
+    const backend = new DockerNodeBackend(new DockerEngine(), config, createLogger('silent'));
+    const networks = [];
+    try {
+      for (let i = 0; i < 20; i++) networks.push(...(await Promise.all([backend.createNetwork(`s${i}a`), backend.createNetwork(`s${i}b`)])));
+      const subnets = await Promise.all(networks.map(async (n) => (await docker.getNetwork(n.id).inspect()).IPAM?.Config?.[0]?.Subnet as string));
+      expect(new Set(subnets).size).toBe(40);
+      expect(subnets.every((subnet) => subnet.startsWith('10.201.') && subnet.endsWith('.0/24'))).toBe(true);
+    } finally {
+      await backend.sweep(new Set());
+    }
   });
 
   it('at start-up removes what an earlier run left behind', async () => {

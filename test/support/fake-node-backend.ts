@@ -12,6 +12,10 @@ export class FakeNodeBackend implements NodeBackend {
   readonly nodes = new Map<string, NodeHandle & { sessionId: string }>();
   readonly commands: Array<{ node: string; command: string }> = [];
   failNodeNamed: string | undefined;
+  /** How long a node takes to start, and the most that were starting at once. */
+  startDelayMs = 0;
+  startingNow = 0;
+  mostStartingAtOnce = 0;
   private counter = 0;
 
   async createNetwork(sessionId: string): Promise<SessionNetwork> {
@@ -25,6 +29,10 @@ export class FakeNodeBackend implements NodeBackend {
   }
 
   async createNode(sessionId: string, _network: SessionNetwork, name: string): Promise<NodeHandle> {
+    this.startingNow += 1;
+    this.mostStartingAtOnce = Math.max(this.mostStartingAtOnce, this.startingNow);
+    await new Promise((resolve) => setTimeout(resolve, this.startDelayMs));
+    this.startingNow -= 1;
     if (name === this.failNodeNamed) throw new Error(`node ${name} failed to start`);
     const handle = { name, id: `c${++this.counter}`, address: `10.0.0.${this.counter}`, sessionId };
     this.nodes.set(handle.id, handle);

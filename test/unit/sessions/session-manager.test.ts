@@ -67,6 +67,14 @@ describe('SessionManager', () => {
     expect(session.nodes.has('node2')).toBe(false);
   });
 
+  it('starts at most limits.concurrentNodeStarts nodes at once; the others wait their turn', async () => {
+    const { backend, manager } = setup({ limits: { maxSessions: 10, maxNodesTotal: 30, concurrentNodeStarts: 2 } });
+    backend.startDelayMs = 20;
+    const sessions = await Promise.all([1, 2, 3].map(() => manager.create({ template: 'swarm-1m2w', swarm: true })));
+    expect(sessions.every((s) => s.nodes.length === 3)).toBe(true);
+    expect(backend.mostStartingAtOnce).toBe(2);
+  });
+
   it('bounds commands in size', async () => {
     const { manager } = setup();
     const created = await manager.create({ template: 'single', swarm: false });

@@ -37,10 +37,6 @@ export class LiveHub {
     for (const res of clients) res.write(frame);
   }
 
-  listeners(channel: string): number {
-    return this.channels.get(channel)?.size ?? 0;
-  }
-
   close(): void {
     clearInterval(this.heartbeat);
     for (const clients of this.channels.values()) for (const res of clients) res.end();

@@ -1,12 +1,13 @@
 /**
- * Collects output chunks and hands them on as one block after a short delay
- * or once enough bytes are waiting, whichever comes first. Fewer, larger
- * websocket frames cost far less than one per read. No I/O: the timer
- * functions are injected.
+ * Collects output chunks into blocks. Output that follows silence (nothing sent for `delayMs`) goes out at
+ * once, so a keystroke's echo pays no delay; output that keeps coming is held until `delayMs` after the last
+ * block or until `maxBytes` wait, so a flood becomes few, large websocket frames. No I/O: the clock and
+ * timers are injected.
  */
 export interface BatcherOptions {
   delayMs: number;
   maxBytes: number;
+  now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -15,6 +16,8 @@ export class OutputBatcher {
   private chunks: Buffer[] = [];
   private bytes = 0;
   private timer: unknown;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private readonly now: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
 
@@ -22,6 +25,7 @@ export class OutputBatcher {
     private readonly options: BatcherOptions,
     private readonly flushTo: (block: Buffer) => void,
   ) {
+    this.now = options.now ?? (() => performance.now());
     this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as NodeJS.Timeout));
   }
@@ -34,8 +38,11 @@ export class OutputBatcher {
     if (chunk.length === 0) return;
     this.chunks.push(chunk);
     this.bytes += chunk.length;
-    if (this.bytes >= this.options.maxBytes) this.flush();
-    else if (this.timer === undefined) this.timer = this.setTimer(() => this.flush(), this.options.delayMs);
+    if (this.bytes >= this.options.maxBytes) return this.flush();
+    if (this.timer !== undefined) return;
+    const quietFor = this.now() - this.lastSentAt;
+    if (quietFor >= this.options.delayMs) return this.flush();
+    this.timer = this.setTimer(() => this.flush(), this.options.delayMs - quietFor);
   }
 
   flush(): void {
@@ -47,6 +54,7 @@ export class OutputBatcher {
     const block = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
     this.chunks = [];
     this.bytes = 0;
+    this.lastSentAt = this.now();
     this.flushTo(block);
   }
 

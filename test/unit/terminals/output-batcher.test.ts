@@ -3,8 +3,11 @@ import { OutputBatcher } from '../../../server/terminals/output-batcher.js';
 
 function fakeTimers() {
   const timers: Array<{ fn: () => void; ms: number; live: boolean }> = [];
+  const clock = { at: 1000 };
   return {
     timers,
+    clock,
+    now: () => clock.at,
     setTimer: (fn: () => void, ms: number) => {
       const timer = { fn, ms, live: true };
       timers.push(timer);
@@ -20,17 +23,34 @@ function fakeTimers() {
 }
 
 describe('OutputBatcher', () => {
-  it('joins chunks that arrive within the delay into one block', () => {
+  it('sends output that follows silence at once, without a timer', () => {
     const clock = fakeTimers();
     const out: string[] = [];
     const batcher = new OutputBatcher({ delayMs: 5, maxBytes: 100, ...clock }, (block) => out.push(block.toString()));
+    batcher.push(Buffer.from('a'));
+    expect(out).toEqual(['a']);
+    expect(clock.timers).toHaveLength(0);
+    clock.clock.at += 50;
+    batcher.push(Buffer.from('b'));
+    expect(out).toEqual(['a', 'b']);
+    expect(clock.timers).toHaveLength(0);
+  });
+
+  it('joins chunks of sustained output into one block, sent the delay after the previous block', () => {
+    const clock = fakeTimers();
+    const out: string[] = [];
+    const batcher = new OutputBatcher({ delayMs: 5, maxBytes: 100, ...clock }, (block) => out.push(block.toString()));
+    batcher.push(Buffer.from('x'));
+    clock.clock.at += 1;
     batcher.push(Buffer.from('ab'));
+    clock.clock.at += 1;
     batcher.push(Buffer.from('cd'));
-    expect(out).toEqual([]);
+    expect(out).toEqual(['x']);
     expect(clock.timers).toHaveLength(1);
-    expect(clock.timers[0].ms).toBe(5);
+    expect(clock.timers[0].ms).toBe(4);
+    clock.clock.at += 3;
     clock.fire();
-    expect(out).toEqual(['abcd']);
+    expect(out).toEqual(['x', 'abcd']);
     expect(batcher.pending).toBe(0);
   });
 
@@ -38,11 +58,12 @@ describe('OutputBatcher', () => {
     const clock = fakeTimers();
     const out: string[] = [];
     const batcher = new OutputBatcher({ delayMs: 5, maxBytes: 4, ...clock }, (block) => out.push(block.toString()));
+    batcher.push(Buffer.from('-'));
     batcher.push(Buffer.from('ab'));
     batcher.push(Buffer.from('cdef'));
-    expect(out).toEqual(['abcdef']);
+    expect(out).toEqual(['-', 'abcdef']);
     clock.fire();
-    expect(out).toEqual(['abcdef']);
+    expect(out).toEqual(['-', 'abcdef']);
   });
 
   it('ignores empty chunks and drops pending output on dispose', () => {
@@ -51,10 +72,11 @@ describe('OutputBatcher', () => {
     const batcher = new OutputBatcher({ delayMs: 5, maxBytes: 100, ...clock }, (block) => out.push(block.toString()));
     batcher.push(Buffer.alloc(0));
     expect(clock.timers).toHaveLength(0);
+    batcher.push(Buffer.from('first'));
     batcher.push(Buffer.from('x'));
     batcher.dispose();
     clock.fire();
     batcher.flush();
-    expect(out).toEqual([]);
+    expect(out).toEqual(['first']);
   });
 });

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseLesson } from '../server/lessons/parse-lesson.js';
 import { apiClient, startTestServer } from '../test/support/test-server.js';
-import { median, percentile, table, timed } from './lib.js';
+import { median, percentile, report, table, timed } from './lib.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const dir = new URL('../lessons/', import.meta.url).pathname;
@@ -28,5 +28,9 @@ for (let run = 0; run < RUNS + 2; run++) {
 }
 console.log(`full check run of "${largest.meta.id}" (${checks} checks, ${assertionsOf(largest)} assertions) on a 5-node swarm, ${RUNS} runs:\n`);
 console.log(table([{ 'median ms': median(times).toFixed(0), 'p95 ms': percentile(times, 95).toFixed(0), 'min ms': Math.min(...times).toFixed(0), 'max ms': Math.max(...times).toFixed(0) }]));
+report('checks', [
+  { name: `full check run of ${largest.meta.id} on 5 nodes, median`, value: median(times), unit: 'ms' },
+  { name: `full check run of ${largest.meta.id} on 5 nodes, p95`, value: percentile(times, 95), unit: 'ms', target: { atMost: 100 } },
+]);
 await api.deleteSession(session);
 await server.close();

@@ -4,7 +4,7 @@
 //   npx tsx bench/classroom.ts            LEARNERS=30 by default; WARM=0 skips the warm-pool round
 import { DockerEngine } from '../server/engine/docker-engine.js';
 import { startTestServer } from '../test/support/test-server.js';
-import { median, percentile, table } from './lib.js';
+import { median, percentile, report, table, type Figure } from './lib.js';
 
 const LEARNERS = Number(process.env.LEARNERS ?? 30);
 const engine = new DockerEngine();
@@ -38,10 +38,12 @@ async function measure(server: Awaited<ReturnType<typeof startTestServer>>, warm
   const base = `${server.url}/api`;
   const { token: instructor } = await json(`${base}/instructor/login`, { method: 'POST', body: JSON.stringify({ password: PASSWORD }) });
   const event = await json(`${base}/instructor/events`, { method: 'POST', token: instructor, body: JSON.stringify({ name: 'bench', lessons: ['services'], capacity: LEARNERS, warmPool: warm }) });
+  let poolFillS = 0;
   if (warm) {
     const started = performance.now();
     await server.sessions.warmUp();
-    console.log(`warm pool of ${warm} sessions ready in ${((performance.now() - started) / 1000).toFixed(1)} s (before class)`);
+    poolFillS = (performance.now() - started) / 1000;
+    console.log(`warm pool of ${warm} sessions ready in ${poolFillS.toFixed(1)} s (before class)`);
   }
   // Joins arrive spread over 10 s, as a class typing a code does. The join limit is per address, so each learner comes from their own.
   const started = performance.now();
@@ -83,10 +85,15 @@ async function measure(server: Awaited<ReturnType<typeof startTestServer>>, warm
     'nodes MiB total': (memory.reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(0),
     'dashboard delay ms (median)': median(delays).toFixed(0),
   };
-  return row;
+  const figures: Figure[] = warm
+    ? [{ name: `warm pool of ${warm} swarm-1m2w sessions full`, value: poolFillS, unit: 's', target: { atMost: 120 } }]
+    : [{ name: `cold class of ${LEARNERS}, all ready`, value: allReady / 1000, unit: 's', target: { atMost: 90 } }];
+  figures.push({ name: `server RSS, ${warm ? 'warm' : 'cold'} class`, value: process.memoryUsage().rss / 1e6, unit: 'MB', target: { atMost: 250 } });
+  return { row, figures };
 }
 
-const rows = [await round(0)];
-if (process.env.WARM !== '0') rows.push(await round(LEARNERS));
+const rounds = [await round(0)];
+if (process.env.WARM !== '0') rounds.push(await round(LEARNERS));
 console.log(`\n${LEARNERS} learners, swarm-1m2w pre-formed each (the server runs in this process: its RSS includes the benchmark's client)\n`);
-console.log(table(rows));
+console.log(table(rounds.map((r) => r.row)));
+report('classroom', rounds.flatMap((r) => r.figures));

@@ -24,3 +24,27 @@ export function table(rows: Array<Record<string, string | number>>): string {
 }
 
 export const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+/** A target a figure is held to: at most or at least a value (in the figure's unit). */
+export type Target = { atMost: number } | { atLeast: number };
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  target?: Target;
+  /** The same quantity measured the plain way in the same run (a docker CLI script, a direct `docker exec`). */
+  baseline?: { name: string; value: number };
+}
+
+export function meets(figure: Figure): boolean | undefined {
+  if (!figure.target) return undefined;
+  return 'atMost' in figure.target ? figure.value <= figure.target.atMost : figure.value >= figure.target.atLeast;
+}
+
+export const REPORT_PREFIX = 'BENCH_JSON ';
+
+/** Prints a benchmark's figures as one machine-readable line; `npm run bench` collects these into one table. */
+export function report(bench: string, figures: Figure[]): void {
+  console.log(`${REPORT_PREFIX}${JSON.stringify({ bench, figures })}`);
+}

@@ -246,6 +246,12 @@ export class DockerEngine {
     return stats.memory_stats.usage - cache;
   }
 
+  /** CPU time a container has used since it started, as its cgroup counts it (seconds). */
+  async cpuSeconds(id: string): Promise<number> {
+    const stats = await this.docker.getContainer(id).stats({ stream: false });
+    return stats.cpu_stats.cpu_usage.total_usage / 1e9;
+  }
+
   async listContainers(instance: string): Promise<ContainerSummary[]> {
     const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.instance}=${instance}`] } });
     return list.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), labels: c.Labels, state: c.State }));

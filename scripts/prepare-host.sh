@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1;34m[prepare]\033[0m %s\n' "$*"; }
+# Runs a slow step and says how long it took.
+timed() { local started=$SECONDS; "$@"; say "  done in $((SECONDS - started)) s"; }
+quiet() { "$@" >/dev/null; }
 fail() { printf '\033[1;31m[prepare] error:\033[0m %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else fail "need root to run: $*"; fi; }
 
@@ -13,7 +16,7 @@ apt_install() {
   command -v apt-get >/dev/null || fail "$1 is missing and this is not a Debian-like system: install $* yourself"
   if [ -z "$apt_updated" ]; then say "apt-get update"; as_root apt-get update -qq; apt_updated=1; fi
   say "installing Debian packages: $*"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  timed quiet as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
 }
 
 engine_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
@@ -46,5 +49,5 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies (native modules build from source, about a minute)"
-  npm ci --no-audit --no-fund --loglevel=error
+  timed npm ci --no-audit --no-fund --loglevel=error
 fi

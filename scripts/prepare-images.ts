@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../server/config.js';
 import { DockerEngine } from '../server/engine/docker-engine.js';
 import { ensureNodeImage } from '../server/images/node-image-builder.js';
+import { chooseProgress } from '../server/startup/progress.js';
 
 const config = loadConfig({ env: process.env });
 const engine = new DockerEngine();
@@ -13,7 +14,7 @@ try {
     nodeImage: config.images.node,
     workDir: join(config.dataDir, 'build'),
     debianMirror: config.images.debianMirror,
-    log: (line) => console.log(`[images] ${line}`),
+    progress: chooseProgress(config.logFormat, (record) => console.log(JSON.stringify({ images: true, ...record }))),
   });
   console.log(`[images] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {

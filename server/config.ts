@@ -17,6 +17,8 @@ const ConfigSchema = z
     /** Namespace for labels, so two servers (or test runs) on one engine never touch each other's containers. */
     instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes').default('default'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `auto`: progress bars and readable logs on a terminal, JSON lines otherwise. */
+    logFormat: z.enum(['auto', 'pretty', 'json']).default('auto'),
     limits: z
       .object({
         maxSessions: z.coerce.number().int().min(1).default(40),
@@ -79,6 +81,7 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_DATA_DIR: 'dataDir',
   WORKSHOP_INSTANCE: 'instance',
   WORKSHOP_LOG_LEVEL: 'logLevel',
+  WORKSHOP_LOG_FORMAT: 'logFormat',
   WORKSHOP_MAX_SESSIONS: 'limits.maxSessions',
   WORKSHOP_MAX_NODES: 'limits.maxNodesTotal',
   WORKSHOP_MAX_NODES_PER_SESSION: 'limits.maxNodesPerSession',

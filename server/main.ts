@@ -5,10 +5,11 @@ import { DockerEngine, EngineUnavailableError } from './engine/docker-engine.js'
 import { ensureNodeImage } from './images/node-image-builder.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
+import { chooseProgress } from './startup/progress.js';
 
 async function main(): Promise<void> {
   const config = loadConfig({ env: process.env });
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, config.logFormat);
   mkdirSync(config.dataDir, { recursive: true });
   const engine = new DockerEngine();
   if (config.localProvider) {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
       nodeImage: config.images.node,
       workDir: join(config.dataDir, 'build'),
       debianMirror: config.images.debianMirror,
-      log: (line) => log.info(line),
+      progress: chooseProgress(config.logFormat, (record) => log.info(record)),
     });
   }
   const server = await startServer(config, { engine, log });

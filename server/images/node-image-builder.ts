@@ -6,6 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-fs';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import { LABEL } from '../engine/labels.js';
+import type { Progress } from '../startup/progress.js';
+import { DebootstrapOutput, dockerBuildStep } from './build-output.js';
 import { retagArchive } from './retag-archive.js';
 import { seedImageStore } from './seed-image-store.js';
 import { DEBIAN_SUITE, IMAGES_DIR, nodeRecipe, type NodeRecipe } from './recipe.js';
@@ -14,7 +16,7 @@ export interface BuildOptions {
   nodeImage: string;
   workDir: string;
   debianMirror: string;
-  log: (line: string) => void;
+  progress: Progress;
 }
 
 /**
@@ -28,60 +30,87 @@ export async function ensureNodeImage(engine: DockerEngine, options: BuildOption
   const tag = `${options.nodeImage}:latest`;
   const labels = await engine.imageLabels(tag);
   if (labels?.[LABEL.recipe] === recipe.fullDigest) {
-    options.log(`node image ${tag} is up to date (recipe ${recipe.fullDigest})`);
+    options.progress.note(`node image ${tag} is up to date (recipe ${recipe.fullDigest})`);
     return tag;
   }
-  options.log(`building node image ${tag} (recipe ${recipe.fullDigest}) …`);
+  options.progress.note(`building node image ${tag} (recipe ${recipe.fullDigest})`);
   const base = await ensureBaseImage(engine, recipe, options);
   await buildLessonImages(engine, recipe, base, options);
   const context = join(options.workDir, 'node-context');
   rmSync(context, { recursive: true, force: true });
   cpSync(join(IMAGES_DIR, 'node'), context, { recursive: true });
-  options.log('exporting lesson images for preloading');
-  const renames = new Map(recipe.lessonImages.map((image) => [hostTag(options.nodeImage, image.tag), image.tag]));
-  const archive = await engine.saveImages([...renames.keys()]);
-  await pipeline(retagArchive(archive, renames), createWriteStream(join(context, 'lesson-images.tar')));
-  options.log('building the node image');
   const stage = `${options.nodeImage}:stage`;
-  await engine.buildImage(Readable.from(tar.pack(context)), stage, { BASE: base }, { [LABEL.recipe]: recipe.fullDigest }, (line) => options.log(`  ${line}`));
+  await inPhase(options.progress, `node image ${tag}`, async (phase) => {
+    const renames = new Map(recipe.lessonImages.map((image) => [hostTag(options.nodeImage, image.tag), image.tag]));
+    const archive = await engine.saveImages([...renames.keys()]);
+    await pipeline(retagArchive(archive, renames), createWriteStream(join(context, 'lesson-images.tar')));
+    await engine.buildImage(Readable.from(tar.pack(context)), stage, { BASE: base }, { [LABEL.recipe]: recipe.fullDigest }, (line) => {
+      const step = dockerBuildStep(line);
+      if (step) phase.update(step.done, step.total, step.detail);
+      options.progress.note(line);
+    });
+  });
   rmSync(context, { recursive: true, force: true });
-  options.log('preloading the lesson images into the image store, so nodes start without loading them');
-  await seedImageStore(engine, stage, tag, { [LABEL.recipe]: recipe.fullDigest });
+  // Seeded at build time, so no node loads the lesson images when it starts.
+  await inPhase(options.progress, 'preloading the lesson images into the node image', () => seedImageStore(engine, stage, tag, { [LABEL.recipe]: recipe.fullDigest }));
   await engine.removeImage(stage);
   await engine.pruneDanglingImages(LABEL.recipe);
-  options.log(`node image ${tag} ready`);
   return tag;
+}
+
+/** Runs one phase of the build, ending or failing its progress line. */
+async function inPhase<T>(progress: Progress, title: string, work: (phase: ReturnType<Progress['phase']>) => Promise<T>): Promise<T> {
+  const phase = progress.phase(title);
+  try {
+    const result = await work(phase);
+    phase.end();
+    return result;
+  } catch (error) {
+    phase.fail((error as Error).message.split('\n')[0]);
+    throw error;
+  }
 }
 
 async function ensureBaseImage(engine: DockerEngine, recipe: NodeRecipe, options: BuildOptions): Promise<string> {
   const tag = `${options.nodeImage}-base:${recipe.baseDigest}`;
   if (await engine.imageLabels(tag)) {
-    options.log(`base image ${tag} is already built`);
+    options.progress.note(`base image ${tag} is already built`);
     return tag;
   }
   const rootfs = join(options.workDir, 'rootfs');
   rmSync(rootfs, { recursive: true, force: true });
   mkdirSync(options.workDir, { recursive: true });
-  options.log(`debootstrap ${DEBIAN_SUITE} with ${recipe.packages.length} packages from ${options.debianMirror} (about a minute)`);
-  await run('debootstrap', ['--variant=minbase', `--include=${recipe.packages.join(',')}`, DEBIAN_SUITE, rootfs, options.debianMirror], options.log);
+  options.progress.note(`debootstrap ${DEBIAN_SUITE} with ${recipe.packages.length} packages from ${options.debianMirror}`);
+  await inPhase(options.progress, `Debian ${DEBIAN_SUITE} packages for the nodes`, (phase) => {
+    const output = new DebootstrapOutput();
+    return run('debootstrap', ['--variant=minbase', `--include=${recipe.packages.join(',')}`, DEBIAN_SUITE, rootfs, options.debianMirror], (line) => {
+      const state = output.read(line);
+      phase.update(state.done, state.total, state.detail);
+      options.progress.note(line, line.startsWith('W:') || line.startsWith('E:') ? 'warn' : 'info');
+    });
+  });
   // Documentation and package lists are dead weight in a node.
   for (const path of ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'var/lib/apt/lists', 'var/cache/apt', 'var/cache/debconf/templates.dat-old']) {
     rmSync(join(rootfs, path), { recursive: true, force: true });
   }
-  options.log(`importing the root filesystem as ${tag}`);
-  // GNU tar keeps owners, modes and special files exactly; the engine reads it as a stream.
-  const tarProcess = spawn('tar', ['-C', rootfs, '--numeric-owner', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [repo, version] = splitTag(tag);
-  await engine.importImage(tarProcess.stdout, repo, version);
+  await inPhase(options.progress, `importing the root filesystem as ${tag}`, async () => {
+    // GNU tar keeps owners, modes and special files exactly; the engine reads it as a stream.
+    const tarProcess = spawn('tar', ['-C', rootfs, '--numeric-owner', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [repo, version] = splitTag(tag);
+    await engine.importImage(tarProcess.stdout, repo, version);
+  });
   rmSync(rootfs, { recursive: true, force: true });
   return tag;
 }
 
 async function buildLessonImages(engine: DockerEngine, recipe: NodeRecipe, base: string, options: BuildOptions): Promise<void> {
-  for (const image of recipe.lessonImages) {
-    options.log(`building lesson image ${image.tag}`);
-    await engine.buildImage(Readable.from(tar.pack(join(IMAGES_DIR, 'lessons', image.context))), hostTag(options.nodeImage, image.tag), { ...image.args, BASE: base }, { [LABEL.recipe]: recipe.fullDigest }, () => {});
-  }
+  await inPhase(options.progress, `${recipe.lessonImages.length} lesson images`, async (phase) => {
+    for (const [index, image] of recipe.lessonImages.entries()) {
+      phase.update(index, recipe.lessonImages.length, image.tag);
+      await engine.buildImage(Readable.from(tar.pack(join(IMAGES_DIR, 'lessons', image.context))), hostTag(options.nodeImage, image.tag), { ...image.args, BASE: base }, { [LABEL.recipe]: recipe.fullDigest }, (line) => options.progress.note(line));
+    }
+    phase.update(recipe.lessonImages.length, recipe.lessonImages.length);
+  });
 }
 
 /** On the host, lesson images live under the node image's name so they never replace a user's own images. */
@@ -101,11 +130,11 @@ function run(command: string, args: string[], log: (line: string) => void): Prom
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
+    let partial = '';
     const onData = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (line.startsWith('I: Retrieving') || line.startsWith('I: Configuring') || line.startsWith('E:') || line.startsWith('W:')) continue;
-        if (line.trim()) log(`  ${line}`);
-      }
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) if (line.trim()) log(line);
       tail = (tail + chunk.toString()).slice(-2000);
     };
     child.stdout.on('data', onData);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { DockerEngine } from '../../server/engine/docker-engine.js';
 import { ensureNodeImage } from '../../server/images/node-image-builder.js';
+import { jsonProgress } from '../../server/startup/progress.js';
 
 /**
  * Runs once before the Docker-backed tiers: the engine must answer (scripts/prepare-host.sh
@@ -15,6 +16,9 @@ export default async function setup(): Promise<void> {
     nodeImage: config.images.node,
     workDir: join(config.dataDir, 'build'),
     debianMirror: config.images.debianMirror,
-    log: (line) => process.stdout.write(`[images] ${line}\n`),
+    // Only phases: a test log does not need every package debootstrap unpacks.
+    progress: jsonProgress((record) => {
+      if (record.phase) process.stdout.write(`[images] ${JSON.stringify(record)}\n`);
+    }),
   });
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parsePort } from './assertions/ports.js';
+import { DURATION_PATTERN, MEMORY_PATTERN, parseFileMode } from './units.js';
 
 /**
  * The declarative assertions a lesson's ```check block may list. Each assertion is a YAML mapping whose
@@ -10,10 +12,10 @@ import { z } from 'zod';
 const NodeName = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'a node name like node1');
 const Count = z.number().int().min(0);
 const Labels = z.record(z.string(), z.string());
-/** A Go-style duration as the docker CLI takes it: 10s, 1m30s, 500ms, 0s. */
-const Duration = z.string().regex(/^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$|^0$/, 'a duration like 10s or 1m30s');
-/** Memory as the docker CLI takes it: 100M, 1G, 512k, or bytes. */
-const Memory = z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?[bkmgBKMG]?$/, 'a size like 100M')]);
+/** A Go-style duration as the docker CLI and compose take it (10s, 1m30s, 500ms, 0), or nanoseconds. */
+const Duration = z.union([z.number().int().min(0), z.string().regex(DURATION_PATTERN, 'a duration like 10s or 1m30s')]);
+/** Memory as the docker CLI and compose take it: 100M, 512m, 512MiB, 1G, or bytes. */
+const Memory = z.union([z.number().int().min(0), z.string().regex(MEMORY_PATTERN, 'a size like 100M')]);
 const Cpus = z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/, 'a number of CPUs like 0.5')]);
 
 const Range = z.strictObject({ min: Count.optional(), max: Count.optional() });
@@ -52,15 +54,21 @@ export const NodeAssertion = z.strictObject({
   role: z.enum(['manager', 'worker']).optional(),
   availability: z.enum(['active', 'pause', 'drain']).optional(),
   state: z.enum(['ready', 'down', 'unknown', 'disconnected']).optional(),
+  /** A manager's Raft membership as the leader sees it; a worker has none. */
+  reachability: z.enum(['reachable', 'unreachable', 'unknown']).optional(),
   labels: Labels.optional(),
 });
 
-const Port = z.strictObject({
-  target: z.number().int(),
-  published: z.number().int().optional(),
-  protocol: z.enum(['tcp', 'udp', 'sctp']).optional(),
-  mode: z.enum(['ingress', 'host']).optional(),
-});
+/** `8080:80`, `8080:80/udp`, `published=8080,target=80,mode=host`, or compose's long syntax as a mapping. */
+const Port = z.union([
+  z.string().refine((text) => parsePort(text) !== undefined, 'a port like 8080:80, 8080:80/udp or published=8080,target=80'),
+  z.strictObject({
+    target: z.number().int(),
+    published: z.union([z.number().int(), z.string().regex(/^\d+$/)]).optional(),
+    protocol: z.enum(['tcp', 'udp', 'sctp']).optional(),
+    mode: z.enum(['ingress', 'host']).optional(),
+  }),
+]);
 
 const Policy = z.strictObject({
   parallelism: Count.optional(),
@@ -71,11 +79,26 @@ const Policy = z.strictObject({
   max_failure_ratio: z.number().min(0).max(1).optional(),
 });
 
-const FileRef = z.strictObject({ source: z.string(), target: z.string().optional() });
+/** A secret or config attached to a service; uid/gid/mode left out are not compared (the default is 0, 0, 0444). */
+const FileRef = z.strictObject({
+  source: z.string(),
+  target: z.string().optional(),
+  uid: z.union([z.string(), z.number().int()]).transform(String).optional(),
+  gid: z.union([z.string(), z.number().int()]).transform(String).optional(),
+  mode: z.union([z.number().int(), z.string()]).refine((m) => !Number.isNaN(parseFileMode(m)), "a file mode like '0440'").optional(),
+});
+const RestartPolicy = z.strictObject({
+  condition: z.enum(['none', 'on-failure', 'any']).optional(),
+  delay: Duration.optional(),
+  max_attempts: Count.optional(),
+  window: Duration.optional(),
+});
 const Resources = z.strictObject({ cpus: Cpus.optional(), memory: Memory.optional() });
 
 export const ServiceAssertion = z.strictObject({
   service: z.string().min(1),
+  /** Only where the lesson asks for a stack: the service must carry this stack's namespace label. */
+  stack: z.string().min(1).optional(),
   absent: z.boolean().optional(),
   mode: z.enum(['replicated', 'global']).optional(),
   replicas: Count.optional(),
@@ -86,6 +109,9 @@ export const ServiceAssertion = z.strictObject({
   update: Policy.optional(),
   rollback: Policy.optional(),
   update_state: z.enum(['updating', 'paused', 'completed', 'rollback_started', 'rollback_paused', 'rollback_completed']).optional(),
+  /** Read from the engine's UpdateStatus and PreviousSpec: `automatic` (failure action), `manual` (`docker service rollback`). */
+  rolled_back: z.union([z.boolean(), z.enum(['automatic', 'manual'])]).optional(),
+  restart: RestartPolicy.optional(),
   secrets: z.array(FileRef).optional(),
   configs: z.array(FileRef).optional(),
   networks: z.array(z.string()).optional(),
@@ -110,6 +136,8 @@ export const TasksAssertion = z.strictObject({
   not_on: z.array(NodeName).optional(),
   min_nodes: Count.optional(),
   per_slot: Range.optional(),
+  /** Slots (nodes, for a global service) where a task failed or was rejected and a newer task runs now. */
+  replaced_failures: Range.optional(),
 });
 
 export const StackAssertion = z.strictObject({
@@ -191,3 +219,5 @@ export type AssertionOf<K extends AssertionKind> = Extract<Assertion, { kind: K 
 export type ProbeSpecification = z.infer<typeof ProbeSpec>;
 export type UpdatePolicyExpectation = z.infer<typeof Policy>;
 export type ResourceExpectation = z.infer<typeof Resources>;
+export type RestartExpectation = z.infer<typeof RestartPolicy>;
+export type FileExpectation = z.infer<typeof FileRef>;

@@ -53,7 +53,8 @@ export interface UpdatePolicy {
 }
 
 export interface FileReference {
-  File?: { Name?: string };
+  /** UID and GID are strings in the API; Mode is the numeric file mode (292 = 0444). */
+  File?: { Name?: string; UID?: string; GID?: string; Mode?: number };
   SecretName?: string;
   ConfigName?: string;
 }
@@ -70,6 +71,14 @@ export interface PortConfig {
   PublishMode?: string;
 }
 
+/** Durations are nanoseconds; Condition is none | on-failure | any. */
+export interface RestartPolicy {
+  Condition?: string;
+  Delay?: number;
+  MaxAttempts?: number;
+  Window?: number;
+}
+
 export interface ServiceSpec {
   Name: string;
   Labels?: Labels;
@@ -83,6 +92,7 @@ export interface ServiceSpec {
     };
     Resources?: { Limits?: ResourceAmounts; Reservations?: ResourceAmounts };
     Placement?: { Constraints?: string[] };
+    RestartPolicy?: RestartPolicy;
     Networks?: { Target: string; Aliases?: string[] }[];
   };
   Mode?: { Replicated?: { Replicas?: number }; Global?: Record<string, never> };
@@ -94,8 +104,13 @@ export interface ServiceSpec {
 export interface SwarmService {
   ID: string;
   Spec: ServiceSpec;
+  /**
+   * The spec before the last update. An automatic rollback clears it; `docker service rollback` swaps it with
+   * the spec it leaves, so after a manual rollback it is still there (swarmkit's updater and controlapi).
+   */
+  PreviousSpec?: ServiceSpec;
   Endpoint?: { Ports?: PortConfig[] };
-  UpdateStatus?: { State?: string; Message?: string };
+  UpdateStatus?: { State?: string; Message?: string; StartedAt?: string; CompletedAt?: string };
 }
 
 export interface SwarmTask {
@@ -103,8 +118,9 @@ export interface SwarmTask {
   ServiceID: string;
   NodeID?: string;
   Slot?: number;
+  CreatedAt?: string;
   DesiredState?: string;
-  Status?: { State?: string; Err?: string; ContainerStatus?: { ContainerID?: string } };
+  Status?: { State?: string; Message?: string; Err?: string; Timestamp?: string; ContainerStatus?: { ContainerID?: string; ExitCode?: number } };
   Spec?: { ContainerSpec?: { Image?: string } };
 }
 

@@ -1,8 +1,18 @@
 import type { AssertionKind } from './assertion-schema.js';
 
-/** One property of an assertion, compared: what was expected, what the cluster has, and a sentence saying so. */
+/**
+ * One property of an assertion, compared: what was expected, what the cluster has (both as plain values, so
+ * a message can be rendered again in another language), and a sentence saying so.
+ */
 export interface Finding {
   ok: boolean;
+  expected: string;
+  actual: string;
+  message: string;
+}
+
+/** One difference of a failed assertion, as data. */
+export interface Difference {
   expected: string;
   actual: string;
   message: string;
@@ -11,10 +21,13 @@ export interface Finding {
 export interface AssertionResult {
   kind: AssertionKind;
   passed: boolean;
+  /** When it failed: only what differs; when it passed: everything confirmed. Joined with `; `. */
   expected: string;
   actual: string;
   /** The differences in plain words, or what was confirmed when it passed. */
   message: string;
+  /** Each difference separately, with both values (empty when it passed). */
+  differences: Difference[];
 }
 
 /** Formats a value the way messages quote it: `web:1`. */
@@ -66,9 +79,10 @@ export function assertionResult(kind: AssertionKind, findings: Finding[]): Asser
   return {
     kind,
     passed: findings.length > 0 && failed.length === 0,
-    expected: findings.map((f) => f.expected).join('; '),
-    actual: findings.map((f) => f.actual).join('; '),
+    expected: shown.map((f) => f.expected).join('; '),
+    actual: shown.map((f) => f.actual).join('; '),
     message: findings.length === 0 ? 'nothing to check' : shown.map((f) => f.message).join('; '),
+    differences: failed.map(({ expected, actual, message }) => ({ expected, actual, message })),
   };
 }
 

@@ -38,6 +38,13 @@ export function evaluateNode(assertion: AssertionOf<'node'>, ctx: ClusterContext
   if (assertion.role !== undefined) findings.push(compareValue(`${subject} role`, node.Spec?.Role, assertion.role));
   if (assertion.availability !== undefined) findings.push(compareValue(`${subject} availability`, node.Spec?.Availability, assertion.availability));
   if (assertion.state !== undefined) findings.push(compareValue(`${subject} state`, node.Status?.State, assertion.state));
+  if (assertion.reachability !== undefined) {
+    // Only a manager that really joined the Raft group has a reachability; a desired role alone does not.
+    const reachability = node.ManagerStatus?.Reachability;
+    findings.push(reachability === undefined
+      ? finding(false, assertion.reachability, 'not a manager', `${subject} is not in the managers' Raft group (role ${code(node.Spec?.Role)}), expected reachability ${code(assertion.reachability)}`)
+      : compareValue(`${subject} manager reachability`, reachability, assertion.reachability));
+  }
   for (const [key, value] of Object.entries(assertion.labels ?? {})) {
     const actual = node.Spec?.Labels?.[key];
     findings.push(actual === undefined

@@ -1,37 +1,40 @@
-import type { AssertionOf } from '../assertion-schema.js';
+import type { FileExpectation } from '../assertion-schema.js';
 import type { ClusterContext } from '../cluster-context.js';
-import type { FileReference, PortConfig, SwarmService } from '../docker-types.js';
-import { code, finding, listOrNone, type Finding } from '../finding.js';
+import type { FileReference, SwarmService } from '../docker-types.js';
+import { code, compareValue, finding, listOrNone, type Finding } from '../finding.js';
+import { formatFileMode, parseFileMode } from '../units.js';
+import { constraintKey } from './constraints.js';
+import { describeEnginePort, describeExpectedPort, parsePort, portMatches, type PortWritten } from './ports.js';
 
-type Expectation = AssertionOf<'service'>;
-
-function describePort(port: PortConfig): string {
-  return `${port.PublishedPort ?? '-'}:${port.TargetPort}/${port.Protocol ?? 'tcp'} ${port.PublishMode ?? 'ingress'}`;
-}
-
-/** Every expected port must be configured; the routing mesh itself is not exercised (no IPVS here). */
-export function comparePorts(subject: string, service: SwarmService, expected: NonNullable<Expectation['ports']>): Finding[] {
-  const ports = service.Spec.EndpointSpec?.Ports ?? service.Endpoint?.Ports ?? [];
-  return expected.map((want) => {
-    const label = `${want.published ?? '-'}:${want.target}/${want.protocol ?? 'tcp'} ${want.mode ?? 'ingress'}`;
-    const found = ports.some((p) =>
-      p.TargetPort === want.target
-      && (want.published === undefined || p.PublishedPort === want.published)
-      && (p.Protocol ?? 'tcp') === (want.protocol ?? 'tcp')
-      && (p.PublishMode ?? 'ingress') === (want.mode ?? 'ingress'));
-    const actual = ports.map(describePort);
+/**
+ * Every expected port must be configured, in whatever syntax the check writes it. The spec's ports and the
+ * ports the swarm assigned (Endpoint) are both read, so an ingress port swarm picked itself is found too.
+ * The routing mesh itself is not exercised (no IPVS here).
+ */
+export function comparePorts(subject: string, service: SwarmService, expected: PortWritten[]): Finding[] {
+  const configured = service.Spec.EndpointSpec?.Ports ?? [];
+  const candidates = [...configured, ...(service.Endpoint?.Ports ?? [])];
+  const actual = [...new Set((configured.length ? configured : candidates).map(describeEnginePort))];
+  return expected.map((written) => {
+    const want = parsePort(written);
+    if (!want) return finding(false, JSON.stringify(written), 'unreadable', `${subject} the check's port ${code(JSON.stringify(written))} cannot be read`);
+    const label = describeExpectedPort(want);
+    const found = candidates.some((p) => portMatches(p, want));
     return finding(found, label, actual.join(', ') || 'none',
       found ? `${subject} publishes ${code(label)}` : `${subject} does not publish ${code(label)} (ports: ${listOrNone(actual)})`);
   });
 }
 
-/** Constraints compared without spaces: `node.role == worker` equals `node.role==worker`. */
+/**
+ * Constraints compared by meaning (see constraints.ts): spacing, quoting, case and `!=` for the other value
+ * of a two-valued field do not matter, nor does order. Every expected constraint must be present; the
+ * service may have more.
+ */
 export function compareConstraints(subject: string, service: SwarmService, expected: string[]): Finding[] {
-  const squash = (c: string) => c.replace(/\s+/g, '');
   const actual = service.Spec.TaskTemplate?.Placement?.Constraints ?? [];
-  const present = new Set(actual.map(squash));
+  const present = new Set(actual.map(constraintKey));
   return expected.map((want) => {
-    const ok = present.has(squash(want));
+    const ok = present.has(constraintKey(want));
     return finding(ok, want, actual.join(', ') || 'none',
       ok ? `${subject} has constraint ${code(want)}` : `${subject} lacks placement constraint ${code(want)} (constraints: ${listOrNone(actual)})`);
   });
@@ -44,27 +47,33 @@ function targetPath(kind: 'secret' | 'config', name: string | undefined): string
   return kind === 'secret' ? `/run/secrets/${name}` : `/${name}`;
 }
 
-export function compareFiles(
-  subject: string,
-  kind: 'secret' | 'config',
-  refs: FileReference[],
-  expected: { source: string; target?: string }[],
-): Finding[] {
+/** Owner and mode of the mounted file; the CLI and compose write uid 0, gid 0, mode 0444 when none is given. */
+function compareFileOwnership(subject: string, ref: FileReference, want: FileExpectation): Finding[] {
+  const findings: Finding[] = [];
+  const file = ref.File ?? {};
+  if (want.uid !== undefined) findings.push(compareValue(`${subject} uid`, file.UID || '0', want.uid));
+  if (want.gid !== undefined) findings.push(compareValue(`${subject} gid`, file.GID || '0', want.gid));
+  if (want.mode !== undefined) findings.push(compareValue(`${subject} mode`, formatFileMode(file.Mode ?? 0o444), formatFileMode(parseFileMode(want.mode))));
+  return findings;
+}
+
+export function compareFiles(subject: string, kind: 'secret' | 'config', refs: FileReference[], expected: FileExpectation[]): Finding[] {
   const sourceOf = (ref: FileReference) => (kind === 'secret' ? ref.SecretName : ref.ConfigName) ?? '';
   const attached = refs.map(sourceOf);
-  return expected.map((want) => {
+  return expected.flatMap((want) => {
     const ref = refs.find((r) => sourceOf(r) === want.source);
     if (!ref) {
-      return finding(false, want.source, attached.join(', ') || 'none',
-        `${subject} has no ${kind} ${code(want.source)} attached (${kind}s: ${listOrNone(attached)})`);
+      return [finding(false, want.source, attached.join(', ') || 'none',
+        `${subject} has no ${kind} ${code(want.source)} attached (${kind}s: ${listOrNone(attached)})`)];
     }
     const actualTarget = targetPath(kind, ref.File?.Name);
-    if (want.target === undefined) return finding(true, want.source, want.source, `${subject} has ${kind} ${code(want.source)} at ${code(actualTarget)}`);
+    const ownership = compareFileOwnership(`${subject} ${kind} ${code(want.source)}`, ref, want);
+    if (want.target === undefined) return [finding(true, want.source, want.source, `${subject} has ${kind} ${code(want.source)} at ${code(actualTarget)}`), ...ownership];
     const wantTarget = targetPath(kind, want.target);
     const ok = actualTarget === wantTarget;
-    return finding(ok, `${want.source} at ${wantTarget}`, `${want.source} at ${actualTarget}`,
+    return [finding(ok, `${want.source} at ${wantTarget}`, `${want.source} at ${actualTarget}`,
       ok ? `${subject} has ${kind} ${code(want.source)} at ${code(actualTarget)}`
-        : `${subject} ${kind} ${code(want.source)} is at ${code(actualTarget)}, expected ${code(wantTarget)}`);
+        : `${subject} ${kind} ${code(want.source)} is at ${code(actualTarget)}, expected ${code(wantTarget)}`), ...ownership];
   });
 }
 

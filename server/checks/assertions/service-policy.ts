@@ -1,5 +1,5 @@
-import type { ResourceExpectation, UpdatePolicyExpectation } from '../assertion-schema.js';
-import type { ResourceAmounts, UpdatePolicy } from '../docker-types.js';
+import type { ResourceExpectation, RestartExpectation, UpdatePolicyExpectation } from '../assertion-schema.js';
+import type { ResourceAmounts, RestartPolicy, UpdatePolicy } from '../docker-types.js';
 import { compareValue, finding, type Finding } from '../finding.js';
 import { formatCpus, formatDuration, formatMemory, parseCpus, parseDuration, parseMemory } from '../units.js';
 
@@ -48,5 +48,24 @@ export function compareResources(subject: string, actual: ResourceAmounts | unde
       ? compareValue(`${subject} memory`, formatMemory(actual.MemoryBytes), want)
       : finding(false, want, 'unset', `${subject} memory is not set, expected ${'`'}${want}${'`'}`));
   }
+  return findings;
+}
+
+/** Swarmkit's restart defaults, used when the spec has no restart policy or leaves a field out. */
+const RESTART_DEFAULTS = { Condition: 'any', Delay: 5e9, MaxAttempts: 0, Window: 0 };
+
+/** Compares `restart:` (the CLI's `--restart-*`, compose's `deploy.restart_policy`); a field left out is the default. */
+export function compareRestart(subject: string, actual: RestartPolicy | undefined, expected: RestartExpectation): Finding[] {
+  const policy = {
+    Condition: actual?.Condition || RESTART_DEFAULTS.Condition,
+    Delay: actual?.Delay ?? RESTART_DEFAULTS.Delay,
+    MaxAttempts: actual?.MaxAttempts ?? RESTART_DEFAULTS.MaxAttempts,
+    Window: actual?.Window ?? RESTART_DEFAULTS.Window,
+  };
+  const findings: Finding[] = [];
+  if (expected.condition !== undefined) findings.push(compareValue(`${subject} condition`, policy.Condition, expected.condition));
+  if (expected.delay !== undefined) findings.push(compareValue(`${subject} delay`, formatDuration(policy.Delay), formatDuration(parseDuration(expected.delay))));
+  if (expected.max_attempts !== undefined) findings.push(compareValue(`${subject} max attempts`, policy.MaxAttempts, expected.max_attempts));
+  if (expected.window !== undefined) findings.push(compareValue(`${subject} window`, formatDuration(policy.Window), formatDuration(parseDuration(expected.window))));
   return findings;
 }

@@ -4,8 +4,10 @@ import type { SwarmService } from '../docker-types.js';
 import { code, compareValue, finding, type Finding } from '../finding.js';
 import { normalizeImage } from './image-name.js';
 import { compareConstraints, compareFiles, compareNetworks, comparePorts } from './service-attachments.js';
-import { comparePolicy, compareResources } from './service-policy.js';
+import { STACK_LABEL } from './objects.js';
+import { comparePolicy, compareResources, compareRestart } from './service-policy.js';
 import { swarmUnreadable } from './unreadable.js';
+import { compareRollback } from './update-history.js';
 
 type Expectation = AssertionOf<'service'>;
 
@@ -16,7 +18,8 @@ export function runningTasks(service: SwarmService, ctx: ClusterContext) {
 
 function compareReplicas(subject: string, service: SwarmService, expected: Expectation, ctx: ClusterContext): Finding[] {
   const findings: Finding[] = [];
-  const desired = service.Spec.Mode?.Replicated?.Replicas;
+  // A spec without a mode is replicated, and a replicated mode without a count runs one task (the engine's defaults).
+  const desired = service.Spec.Mode?.Global ? undefined : service.Spec.Mode?.Replicated?.Replicas ?? 1;
   if (expected.replicas !== undefined) {
     findings.push(desired === undefined
       ? finding(false, String(expected.replicas), 'global', `${subject} runs in global mode, expected ${expected.replicas} replicas`)
@@ -54,11 +57,28 @@ function compareContainer(subject: string, service: SwarmService, expected: Expe
   return findings;
 }
 
+/**
+ * Finds the service a check names. The name is the one `docker service ls` shows, so a stack's service is
+ * `app_web`, and a service created by hand as `app_web` is the same service to every check: a stack is
+ * required only by an explicit `stack: app`. With `stack:` the short name works too (`service: web`).
+ */
+export function findService(ctx: ClusterContext, name: string, stack: string | undefined): SwarmService | undefined {
+  return ctx.service(name) ?? (stack !== undefined ? ctx.service(`${stack}_${name}`) : undefined);
+}
+
+function compareStack(subject: string, service: SwarmService, stack: string): Finding {
+  const actual = service.Spec.Labels?.[STACK_LABEL];
+  const ok = actual === stack;
+  return finding(ok, stack, actual ?? 'none', ok ? `${subject} belongs to stack ${code(stack)}`
+    : actual ? `${subject} belongs to stack ${code(actual)}, expected stack ${code(stack)}`
+      : `${subject} was not deployed by a stack, expected it deployed with \`docker stack deploy\` as stack ${code(stack)}`);
+}
+
 /** `service: web` — the service's spec and how many of its replicas run. */
 export function evaluateService(expected: Expectation, ctx: ClusterContext): Finding[] {
   if (!ctx.swarm) return swarmUnreadable(ctx);
   const subject = `service ${code(expected.service)}:`;
-  const service = ctx.service(expected.service);
+  const service = findService(ctx, expected.service, expected.stack);
   if (expected.absent) {
     return [finding(!service, 'absent', service ? 'present' : 'absent',
       service ? `service ${code(expected.service)} still exists, expected it removed` : `service ${code(expected.service)} does not exist`)];
@@ -66,6 +86,7 @@ export function evaluateService(expected: Expectation, ctx: ClusterContext): Fin
   if (!service) return [finding(false, 'exists', 'absent', `service ${code(expected.service)} does not exist`)];
   const spec = service.Spec;
   const findings: Finding[] = [];
+  if (expected.stack !== undefined) findings.push(compareStack(subject, service, expected.stack));
   if (expected.mode !== undefined) findings.push(compareValue(`${subject} mode`, spec.Mode?.Global ? 'global' : 'replicated', expected.mode));
   findings.push(...compareReplicas(subject, service, expected, ctx));
   findings.push(...compareContainer(subject, service, expected));
@@ -74,6 +95,8 @@ export function evaluateService(expected: Expectation, ctx: ClusterContext): Fin
   if (expected.update) findings.push(...comparePolicy(`${subject} update`, spec.UpdateConfig, expected.update));
   if (expected.rollback) findings.push(...comparePolicy(`${subject} rollback`, spec.RollbackConfig, expected.rollback));
   if (expected.update_state !== undefined) findings.push(compareValue(`${subject} update state`, service.UpdateStatus?.State ?? 'none', expected.update_state));
+  if (expected.rolled_back !== undefined) findings.push(compareRollback(subject, service, expected.rolled_back, ctx));
+  if (expected.restart) findings.push(...compareRestart(`${subject} restart`, spec.TaskTemplate?.RestartPolicy, expected.restart));
   const container = spec.TaskTemplate?.ContainerSpec;
   if (expected.secrets) findings.push(...compareFiles(subject, 'secret', container?.Secrets ?? [], expected.secrets));
   if (expected.configs) findings.push(...compareFiles(subject, 'config', container?.Configs ?? [], expected.configs));

@@ -1,6 +1,7 @@
 import type { AssertionOf } from '../assertion-schema.js';
 import type { ClusterContext } from '../cluster-context.js';
 import { code, compareCount, finding, listOrNone, type Finding } from '../finding.js';
+import type { SwarmTask } from '../docker-types.js';
 import { swarmUnreadable } from './unreadable.js';
 
 type Expectation = AssertionOf<'tasks'>;
@@ -9,14 +10,44 @@ function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
 }
 
+/** A replica slot, or the node for a global service's tasks (they have no slot). */
+function slotOf(task: SwarmTask): string {
+  return task.Slot ? `slot ${task.Slot}` : `node ${task.NodeID}`;
+}
+
 /** Tasks kept per slot (per node for global services): what `docker service ps` shows as history. */
-function perSlotCounts(tasks: { Slot?: number; NodeID?: string }[]): number[] {
+function perSlotCounts(tasks: SwarmTask[]): number[] {
   const counts = new Map<string, number>();
-  for (const task of tasks) {
-    const slot = task.Slot ? `slot ${task.Slot}` : `node ${task.NodeID}`;
-    counts.set(slot, (counts.get(slot) ?? 0) + 1);
-  }
+  for (const task of tasks) counts.set(slotOf(task), (counts.get(slotOf(task)) ?? 0) + 1);
   return [...counts.values()];
+}
+
+const FAILED = new Set(['failed', 'rejected']);
+const createdAt = (task: SwarmTask) => Date.parse(task.CreatedAt ?? '') || 0;
+
+/**
+ * The engine's own task history: slots where a task failed or was rejected, was given up (desired state
+ * shutdown or beyond) and a task created after it runs now — the swarm replaced a failed task.
+ */
+export function replacedFailures(tasks: SwarmTask[]): { slot: string; failed: SwarmTask; replacement: SwarmTask }[] {
+  const found: { slot: string; failed: SwarmTask; replacement: SwarmTask }[] = [];
+  const bySlot = new Map<string, SwarmTask[]>();
+  for (const task of tasks) bySlot.set(slotOf(task), [...(bySlot.get(slotOf(task)) ?? []), task]);
+  for (const [slot, list] of bySlot) {
+    const failed = list.filter((t) => FAILED.has(t.Status?.State ?? '') && t.DesiredState !== 'running' && t.DesiredState !== 'ready');
+    const running = list.filter((t) => t.Status?.State === 'running' && t.DesiredState === 'running');
+    const pair = failed.flatMap((f) => running.filter((r) => createdAt(r) > createdAt(f)).map((r) => ({ failed: f, replacement: r })))[0];
+    if (pair) found.push({ slot, ...pair });
+  }
+  return found;
+}
+
+function compareReplacedFailures(subject: string, tasks: SwarmTask[], range: { min?: number; max?: number }): Finding[] {
+  const replaced = replacedFailures(tasks);
+  const shown = replaced.map(({ slot, failed }) => `${slot}: ${failed.Status?.State}${failed.Status?.Err ? ` (${failed.Status.Err})` : ''}`);
+  const failedAnywhere = tasks.filter((t) => FAILED.has(t.Status?.State ?? '')).length;
+  const describe = (n: number) => `${subject} ${n} slot${n === 1 ? '' : 's'} where a failed task was replaced by a running one${n ? ` (${shown.join('; ')})` : failedAnywhere ? ` (${failedAnywhere} failed task${failedAnywhere === 1 ? '' : 's'}, none replaced by a running one)` : ' (no failed task in the history)'}`;
+  return compareCount(replaced.length, range, describe);
 }
 
 /** `tasks: web` — how many of a service's tasks are in a state, and on which nodes. */
@@ -49,6 +80,7 @@ export function evaluateTasks(expected: Expectation, ctx: ClusterContext): Findi
     findings.push(finding(ok, `>= ${expected.min_nodes} nodes`, String(nodes.length),
       `${subject} ${stateWords} tasks on ${nodes.length} node${nodes.length === 1 ? '' : 's'} (${listOrNone(nodes)})${ok ? '' : `, expected at least ${expected.min_nodes}`}`));
   }
+  if (expected.replaced_failures) findings.push(...compareReplacedFailures(subject, all, expected.replaced_failures));
   if (expected.per_slot) {
     const counts = perSlotCounts(all);
     const most = counts.length ? Math.max(...counts) : 0;

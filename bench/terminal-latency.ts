@@ -59,10 +59,10 @@ async function main(): Promise<void> {
     // 30 more idle terminals: each a real shell (a Docker exec with a TTY) held by the server's terminal hub,
     // plus a websocket watching each node. The hub keeps one shell per node, so the extra shells are registered
     // under bench keys on node2 with a sink that discards output.
-    const node2 = server.sessions.node(server.sessions.authorize(session.id, session.token), 'node2');
+    const own = server.sessions.authorize(session.id, session.token);
     const idleShells = await Promise.all(
       Array.from({ length: IDLE_TERMINALS }, async (_, i) => {
-        const terminal = server.terminals.hub.terminal(session.id, `bench-idle-${i}`, (size) => server.sessions.backend.openTerminal(node2, size));
+        const terminal = server.terminals.hub.terminal(session.id, `bench-idle-${i}`, (size) => server.sessions.openTerminal(own, 'node2', size));
         await terminal.attach({ bufferedAmount: 0, sendBinary: () => undefined, sendText: () => undefined, close: () => undefined }, { since: 0, readonly: false });
         return terminal;
       }),
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     await Promise.all([main.close(), flood.close()]);
 
     // The same flood with the cap off, into a sink that only counts: what exec stream + batching sustain.
-    const raw = new Terminal((size) => server.sessions.backend.openTerminal(node2, size), { ...DEFAULT_TERMINAL_OPTIONS, maxBytesPerSecond: 0 });
+    const raw = new Terminal((size) => server.sessions.openTerminal(own, 'node2', size), { ...DEFAULT_TERMINAL_OPTIONS, maxBytesPerSecond: 0 });
     let bytes = 0;
     let text = '';
     const attached = await raw.attach(

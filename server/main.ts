@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfigFromEnvironment } from './config.js';
 import { DockerEngine, EngineUnavailableError } from './engine/docker-engine.js';
 import { ensureNodeImage } from './images/node-image-builder.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig({ env: process.env });
+  const config = loadConfigFromEnvironment();
   const log = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
   const engine = new DockerEngine();

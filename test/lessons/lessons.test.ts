@@ -1,8 +1,8 @@
 /**
  * The lesson runner: proves every lesson in lessons/ against a workshop server on real nodes, through the
  * same REST routes a learner's page and a grader use: blocks run by reference through `/run` (solution
- * blocks, which `/run` refuses, through exec), checks through `/checks`. It starts its own server; set WORKSHOP_URL to run it
- * against one that is already running instead. LESSON=<id> runs one lesson.
+ * blocks, which `/run` refuses, through exec), checks through `/checks`. It starts its own server; set
+ * WORKSHOP_URL to run it against one that is already running instead. LESSON=<id> runs one lesson.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -44,7 +44,7 @@ describe('lesson routes on a real engine', () => {
     const direct = await run({ lesson: 'services', step: 0, block: 0 });
     expect(direct.status).toBe(200);
     expect(direct.body).toMatchObject({ node: 'node1', mode: 'exec', exitCode: 0, timedOut: false });
-    expect(direct.body.output.trim()).toMatch(/^[a-z0-9]{25}$/);
+    expect(direct.body.output).toMatch(/^[a-z0-9]{25}\n/);
 
     // With a terminal open, the next block is typed into it, where the learner sees it run.
     const terminal = await TerminalClient.open(server.url, session.id, 'node1', { token: session.token, cols: 120, rows: 30 });

@@ -105,10 +105,10 @@ async function main(): Promise<void> {
 
     // 30 more open terminals: real shells (TTY execs) held by the server's terminal hub on node2, and a websocket
     // watching a node for each.
-    const node2 = server.sessions.node(server.sessions.authorize(session.id, session.token), 'node2');
+    const own = server.sessions.authorize(session.id, session.token);
     const idleShells = await Promise.all(
       Array.from({ length: IDLE_TERMINALS }, async (_, i) => {
-        const terminal = server.terminals.hub.terminal(session.id, `bench-idle-${i}`, (size) => server.sessions.backend.openTerminal(node2, size));
+        const terminal = server.terminals.hub.terminal(session.id, `bench-idle-${i}`, (size) => server.sessions.openTerminal(own, 'node2', size));
         await terminal.attach({ bufferedAmount: 0, sendBinary: () => undefined, sendText: () => undefined, close: () => undefined }, { since: 0, readonly: false });
         return terminal;
       }),
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     await Promise.all([main.close(), flood.close(), alone2.close()]);
 
     // The same flood with the cap off, into a sink that only counts: what exec stream + batching sustain.
-    const raw = new Terminal((size) => server.sessions.backend.openTerminal(node2, size), { ...DEFAULT_TERMINAL_OPTIONS, maxBytesPerSecond: 0 });
+    const raw = new Terminal((size) => server.sessions.openTerminal(own, 'node2', size), { ...DEFAULT_TERMINAL_OPTIONS, maxBytesPerSecond: 0 });
     let bytes = 0;
     let text = '';
     const attached = await raw.attach(

@@ -165,6 +165,11 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; overrides?: Confi
   return deepFreeze({ ...config, dataDir: resolve(config.dataDir) });
 }
 
+/** The server's and the command line's configuration: the config file and this process's environment. */
+export function loadConfigFromEnvironment(): Config {
+  return loadConfig({ env: process.env });
+}
+
 function mergeDeep(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(extra)) {

@@ -13,3 +13,14 @@ export class HttpError extends Error {
 
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 export const badRequest = (message: string) => new HttpError(400, 'bad_request', message);
+
+/**
+ * Infrastructure ran out of room for more (subnets, nodes): worth asking again later. Engine, node and store
+ * code throw this instead of choosing an HTTP status; the http layer answers it with 503 and Retry-After.
+ */
+export class CapacityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CapacityError';
+  }
+}

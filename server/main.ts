@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfigFromEnvironment } from './config.js';
 import { DockerEngine, EngineUnavailableError } from './engine/docker-engine.js';
 import { ensureNodeImage } from './images/node-image-builder.js';
 import { createLogger } from './logger.js';
@@ -8,7 +8,7 @@ import { startServer } from './server.js';
 import { chooseProgress } from './startup/progress.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig({ env: process.env });
+  const config = loadConfigFromEnvironment();
   const log = createLogger(config.logLevel, config.logFormat);
   mkdirSync(config.dataDir, { recursive: true });
   const engine = new DockerEngine();

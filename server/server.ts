@@ -1,23 +1,27 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { IncomingMessage } from 'node:http';
+import { setupChecks, type ChecksSetup } from './checks/setup-checks.js';
+import { setupClassroom, type ClassroomSetup } from './classroom/setup-classroom.js';
 import type { Config } from './config.js';
 import { DockerEngine } from './engine/docker-engine.js';
+import { Grading } from './grading/grading.js';
 import { createApp } from './http/app.js';
+import { classroomRouter } from './http/classroom-routes.js';
+import { instructorRouter } from './http/instructor-routes.js';
+import { createPortProxy } from './http/port-proxy.js';
+import { statusRouter } from './http/status-routes.js';
+import { lessonIndex, loadLessons } from './lessons/load-lessons.js';
+import { setupLessons } from './lessons/setup-lessons.js';
 import { createLogger, type Logger } from './logger.js';
 import { DockerNodeBackend } from './nodes/docker-node-backend.js';
 import { LocalNodeBackend } from './nodes/local-node-backend.js';
-import { createPortProxy } from './ports/port-proxy.js';
-import { statusRouter } from './ports/status-routes.js';
-import { setupTerminals, type Terminals, type WatchAuthorizer } from './terminals/setup-terminals.js';
 import type { NodeBackend } from './nodes/node-backend.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { openDatabase } from './store/database.js';
 import { SessionStore } from './store/session-store.js';
-import { setupClassroom, type ClassroomSetup } from './classroom/setup-classroom.js';
-import { lessonIndex, loadLessons } from './lessons/load-lessons.js';
+import { setupTerminals, type Terminals } from './terminals/setup-terminals.js';
 
 /** A websocket route: returns true when it took the upgrade. */
 export type UpgradeRoute = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
@@ -27,7 +31,9 @@ export interface RunningServer {
   config: Config;
   sessions: SessionManager;
   terminals: Terminals;
+  checks: ChecksSetup;
   classroom: ClassroomSetup;
+  grading: Grading;
   http: Server;
   log: Logger;
   /** Stops serving. Sessions end unless `keepSessions` (a restart then takes them back). */
@@ -40,7 +46,11 @@ export interface ServerOptions {
   log?: Logger;
 }
 
-/** Wires the parts together; the one place that knows all of them. */
+/**
+ * Wires the parts together; the one place that knows all of them. Each part is built after what it needs,
+ * so nothing is bound late: sessions, then checks, the classroom (which reads checks' results), terminals
+ * (which let the classroom's instructor watch), lessons (which type into terminals), grading, and the routes.
+ */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const engine = options.engine ?? new DockerEngine();
@@ -50,14 +60,29 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await sessions.start();
   const lessons = lessonIndex(await loadLessons(config.lessonsDir));
   let url = config.publicUrl ?? '';
-  let watchAuthorizer: WatchAuthorizer | undefined;
-  const terminals = setupTerminals(sessions, log, undefined, () => watchAuthorizer);
-  const classroom = await setupClassroom({ config, db, sessions, lessons, log, baseUrl: () => url, typeIntoTerminal: (id, node, text) => terminals.hub.type(id, node, text) });
-  watchAuthorizer = classroom.watchAuthorizer;
 
+  const checks = setupChecks({ config, db, sessions, lessons, log });
+  const classroom = await setupClassroom({ config, db, sessions, lessons, progress: checks.results, checkRuns: checks.runner, log, baseUrl: () => url });
+  checks.schedule(classroom.classroom);
+  const terminals = setupTerminals(sessions, log, { watch: classroom.watch });
+  const lessonRoutes = setupLessons({ sessions, lessons, checks: checks.runner, terminals: terminals.hub });
+  const grading = new Grading({ checks: checks.runner, results: checks.results, lessons, log });
   const ports = createPortProxy(sessions, log);
+
+  const { auth, hub } = classroom;
+  const app = createApp({
+    sessions,
+    log,
+    staticDir: new URL('../client/dist/', import.meta.url).pathname,
+    apiRouters: [
+      ['/sessions', statusRouter(sessions)],
+      ...checks.routers,
+      ...lessonRoutes.routers,
+      ['', classroomRouter(classroom.classroom, sessions, hub)],
+      ['/instructor', instructorRouter({ sessions, checks: checks.runner, auth, classroom: classroom.classroom, grading, hub })],
+    ],
+  });
   const upgradeRoutes: UpgradeRoute[] = [terminals.route, (req, socket, head) => ports.upgrade(req, socket, head)];
-  const app = createApp({ sessions, log, staticDir: new URL('../client/dist/', import.meta.url).pathname, apiRouters: [['/sessions', statusRouter(sessions)], ...classroom.routers] });
   // The port proxy sees requests before express, so their bodies reach the node unparsed.
   const http = createServer((req, res) => (ports.handles(req) ? ports.handle(req, res) : app(req, res)));
   http.on('upgrade', (req, socket, head) => {
@@ -79,11 +104,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     config,
     sessions,
     terminals,
+    checks,
     classroom,
+    grading,
     http,
     log,
     async close(closeOptions = {}) {
       terminals.close();
+      checks.close();
       classroom.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

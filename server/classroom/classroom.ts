@@ -1,19 +1,27 @@
 import type { CreateEventRequest, EventView, LearnerMessage, LearnerRow } from '../../shared/classroom-protocol.js';
 import type { CreatedSessionView } from '../../shared/protocol.js';
+import type { CheckRunEvent } from '../checks/check-runner.js';
+import type { DueCheck } from '../checks/check-schedule.js';
+import type { StoredCheckResult } from '../checks/result-store.js';
 import { HttpError, notFound } from '../errors.js';
-import type { CheckRunEvent } from '../grading/check-runner.js';
-import type { ResultStore } from '../grading/result-store.js';
+import { newId, newToken, tokenDigest } from '../ids.js';
+import { lessonById } from '../lessons/load-lessons.js';
 import type { Lesson } from '../lessons/lesson-types.js';
 import type { Logger } from '../logger.js';
-import { newSessionId, newToken, tokenDigest, type Session } from '../sessions/session.js';
+import type { Session } from '../sessions/session.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { EventRecord, EventStore, LearnerRecord } from './event-store.js';
 import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code.js';
 import type { LiveHub } from './live-hub.js';
 
+/** The learners' latest check results, kept by checks. */
+export interface Progress {
+  forOwner(owner: string, lesson: string): StoredCheckResult[];
+}
+
 export interface ClassroomDeps {
   events: EventStore;
-  results: ResultStore;
+  progress: Progress;
   sessions: SessionManager;
   lessons: ReadonlyMap<string, Lesson>;
   hub: LiveHub;
@@ -37,7 +45,7 @@ export class Classroom {
   createEvent(request: CreateEventRequest): EventView {
     for (const id of request.lessons) if (!this.deps.lessons.has(id)) throw new HttpError(400, 'bad_request', `no lesson ${id}`);
     const record: EventRecord = {
-      id: newSessionId(),
+      id: newId(),
       name: request.name,
       joinCode: newJoinCode(),
       lessons: request.lessons,
@@ -108,7 +116,7 @@ export class Classroom {
       throw new HttpError(409, 'name_taken', `somebody in this event is already called "${name}"; pick another name`);
     }
     const { token, digest } = newToken();
-    const learner: LearnerRecord = { id: newSessionId(), eventId: event.id, displayName: name, tokenDigest: digest, lesson: event.lessons[0], step: 0, stepStartedAt: now, joinedAt: now, lastSeen: now };
+    const learner: LearnerRecord = { id: newId(), eventId: event.id, displayName: name, tokenDigest: digest, lesson: event.lessons[0], step: 0, stepStartedAt: now, joinedAt: now, lastSeen: now };
     this.deps.events.insertLearner(learner);
     try {
       const session = await this.startSession(learner, event.lessons[0]);
@@ -121,9 +129,8 @@ export class Classroom {
   }
 
   private async startSession(learner: LearnerRecord, lessonId: string): Promise<CreatedSessionView> {
-    const lesson = this.deps.lessons.get(lessonId);
-    if (!lesson) throw notFound(`no lesson ${lessonId}`);
-    const session = await this.deps.sessions.create({ template: lesson.meta.template, swarm: lesson.meta.swarm, lesson: lessonId }, learner.tokenDigest);
+    const lesson = lessonById(this.deps.lessons, lessonId);
+    const session = await this.deps.sessions.create({ template: lesson.meta.template, swarm: lesson.meta.swarm, lesson: lessonId }, { id: learner.id, tokenDigest: learner.tokenDigest });
     learner.sessionId = session.id;
     this.deps.events.updateLearner(learner);
     return session;
@@ -142,18 +149,24 @@ export class Classroom {
     return learner;
   }
 
-  /** Whose results a session's checks are: its learner's, or the session's own for a self-paced learner. */
-  ownerOf(session: Session): string {
-    return this.deps.events.learnerBySession(session.id)?.id ?? `session:${session.id}`;
+  /** The learner's running session, if they have one. */
+  sessionOf(learner: LearnerRecord): Session | undefined {
+    return learner.sessionId ? this.deps.sessions.find(learner.sessionId) : undefined;
+  }
+
+  /** The learner's running session, for an action that needs one; 409 when they have none. */
+  runningSession(learner: LearnerRecord): Session {
+    const session = this.sessionOf(learner);
+    if (!session) throw new HttpError(409, 'no_session', `${learner.displayName} has no running session`);
+    return session;
   }
 
   /** The learner moved to another lesson or step (the page tells us), so "time on step" restarts. */
   async setPosition(learner: LearnerRecord, lesson: string, step: number): Promise<{ session?: CreatedSessionView }> {
-    const target = this.deps.lessons.get(lesson);
-    if (!target) throw notFound(`no lesson ${lesson}`);
+    const target = lessonById(this.deps.lessons, lesson);
     const changed = learner.lesson !== lesson || learner.step !== step;
     let session: CreatedSessionView | undefined;
-    const current = learner.sessionId ? this.deps.sessions.find(learner.sessionId) : undefined;
+    const current = this.sessionOf(learner);
     // A lesson that needs another cluster layout gets a fresh session prepared for it.
     if (learner.lesson !== lesson && (!current || current.template !== target.meta.template || current.swarm !== target.meta.swarm)) {
       if (current) await this.deps.sessions.end(current.id, 'learner moved to another lesson');
@@ -180,11 +193,11 @@ export class Classroom {
 
   row(learner: LearnerRecord): LearnerRow {
     const lesson = learner.lesson ? this.deps.lessons.get(learner.lesson) : undefined;
-    const results = lesson ? this.deps.results.forOwner(learner.id, lesson.meta.id) : [];
+    const results = lesson ? this.deps.progress.forOwner(learner.id, lesson.meta.id) : [];
     const checks = lesson?.steps.flatMap((s) => s.checks) ?? [];
     const stepChecks = lesson?.steps[learner.step]?.checks ?? [];
     const resultOf = (id: string) => results.find((r) => r.checkId === id);
-    const session = learner.sessionId ? this.deps.sessions.find(learner.sessionId) : undefined;
+    const session = this.sessionOf(learner);
     const stepPassed = stepChecks.length > 0 && stepChecks.every((c) => resultOf(c.id)?.passed);
     const timeOnStepMs = this.now() - learner.stepStartedAt;
     return {
@@ -212,9 +225,7 @@ export class Classroom {
   }
 
   async extendLearner(id: string): Promise<void> {
-    const learner = this.learner(id);
-    const session = learner.sessionId ? this.deps.sessions.find(learner.sessionId) : undefined;
-    if (!session) throw new HttpError(409, 'no_session', `${learner.displayName} has no running session`);
+    const session = this.runningSession(this.learner(id));
     this.deps.sessions.extend(session);
     this.tellLearner(session.id, { type: 'session-extended', expiresAt: new Date(session.expiresAt()).toISOString() });
   }
@@ -256,16 +267,21 @@ export class Classroom {
     this.deps.hub.publish(sessionChannel(sessionId), message);
   }
 
-  /** Learners with a running session and a current lesson: what the schedule re-checks. */
-  activeLearners(): Array<{ learner: LearnerRecord; session: Session }> {
-    const out: Array<{ learner: LearnerRecord; session: Session }> = [];
+  /** The current step of every learner of an open event with a running session: what the schedule re-checks. */
+  dueChecks(): DueCheck[] {
+    const due: DueCheck[] = [];
     for (const event of this.deps.events.events()) {
       if (event.endedAt) continue;
       for (const learner of this.deps.events.learners(event.id)) {
-        const session = learner.sessionId ? this.deps.sessions.find(learner.sessionId) : undefined;
-        if (session && learner.lesson) out.push({ learner, session });
+        const session = this.sessionOf(learner);
+        if (session && learner.lesson) due.push({ learner: learner.id, session, lesson: learner.lesson, step: learner.step });
       }
     }
-    return out;
+    return due;
+  }
+
+  /** An event's learners as grading sees them: whose results, the name on the report, their running session. */
+  roster(eventId: string): Array<{ id: string; name: string; session?: Session }> {
+    return this.deps.events.learners(eventId).map((learner) => ({ id: learner.id, name: learner.displayName, session: this.sessionOf(learner) }));
   }
 }

@@ -105,11 +105,6 @@ export class EventStore {
     return row && learnerOf(row);
   }
 
-  learnerBySession(sessionId: string): LearnerRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM learners WHERE session_id = ?').get(sessionId) as LearnerRow | undefined;
-    return row && learnerOf(row);
-  }
-
   learners(eventId: string): LearnerRecord[] {
     return (this.db.prepare('SELECT * FROM learners WHERE event_id = ? ORDER BY joined_at').all(eventId) as LearnerRow[]).map(learnerOf);
   }

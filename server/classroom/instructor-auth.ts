@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/database.js';
-import { tokenDigest } from '../sessions/session.js';
+import { newToken, tokenDigest } from '../ids.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -40,9 +39,9 @@ export class InstructorAuth {
   async login(password: string): Promise<string | null> {
     const row = this.db.prepare('SELECT password_hash FROM instructor WHERE id = 1').get() as { password_hash: string } | undefined;
     if (!row || !(await verifyPassword(password, row.password_hash))) return null;
-    const token = randomBytes(32).toString('base64url');
+    const { token, digest } = newToken();
     this.db.prepare('DELETE FROM instructor_tokens WHERE expires_at < ?').run(this.now());
-    this.db.prepare('INSERT INTO instructor_tokens (digest, expires_at) VALUES (?, ?)').run(tokenDigest(token), this.now() + LOGIN_HOURS * 3600_000);
+    this.db.prepare('INSERT INTO instructor_tokens (digest, expires_at) VALUES (?, ?)').run(digest, this.now() + LOGIN_HOURS * 3600_000);
     return token;
   }
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadConfigFromEnvironment } from '../config.js';
 import type { CheckRunView } from '../checks/run-lesson-checks.js';
 import { runLessonChecks } from '../checks/run-lesson-checks.js';
 import { exportReports, type ExportFormat } from '../grading/exports.js';
@@ -21,7 +21,7 @@ interface GradeOptions {
 }
 
 async function fromServer(options: GradeOptions): Promise<{ run: CheckRunView; title: string }> {
-  const token = options.token ?? process.env.WORKSHOP_TOKEN;
+  const { token } = options;
   if (!options.session || !token) throw new Error('--server needs --session and --token (or WORKSHOP_TOKEN)');
   const base = options.server!.replace(/\/$/, '');
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -37,7 +37,7 @@ async function fromServer(options: GradeOptions): Promise<{ run: CheckRunView; t
 }
 
 async function fromDockerHost(options: GradeOptions): Promise<{ run: CheckRunView; title: string }> {
-  const config = loadConfig({ env: process.env });
+  const config = loadConfigFromEnvironment();
   const lessons = lessonIndex(await loadLessons(options.lessonsDir ?? config.lessonsDir));
   const lesson = lessons.get(options.lesson);
   if (!lesson) throw new Error(`no lesson ${options.lesson}; known: ${[...lessons.keys()].join(', ')}`);

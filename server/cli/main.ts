@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { gradeCommand } from './grade.js';
 import { setPasswordCommand } from './set-password.js';
 
@@ -29,7 +29,7 @@ program
   .option('--step <n>', 'only this step (1-based)', stepNumber)
   .option('--server <url>', 'workshop server URL (with --session and --token)')
   .option('--session <id>', 'session id on that server')
-  .option('--token <token>', 'session token (or WORKSHOP_TOKEN)')
+  .addOption(new Option('--token <token>', 'session token').env('WORKSHOP_TOKEN'))
   .option('--docker-host <address>', 'a swarm manager: tcp://host:2375, unix:///var/run/docker.sock, or a socket path')
   .option('--name <learner>', 'name to put in the report', 'learner')
   .option('--report <file>', 'write a report file (.json, .xml for JUnit, .csv)')

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { InstructorAuth } from '../classroom/instructor-auth.js';
-import { loadConfig } from '../config.js';
+import { loadConfigFromEnvironment } from '../config.js';
 import { openDatabase } from '../store/database.js';
 
 async function readPassword(): Promise<string> {
@@ -22,7 +22,7 @@ async function readPassword(): Promise<string> {
 }
 
 export async function setPasswordCommand(): Promise<void> {
-  const config = loadConfig({ env: process.env });
+  const config = loadConfigFromEnvironment();
   const db = openDatabase(join(config.dataDir, 'workshop.db'));
   try {
     await new InstructorAuth(db).setPassword(await readPassword());

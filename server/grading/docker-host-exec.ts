@@ -22,7 +22,8 @@ export function dockerHostExec(address: string): NodeExec {
   return (_node, command) =>
     new Promise((resolve) => {
       const script = command === nodeScript ? collectScript(api) : command;
-      execFile('bash', ['-c', script], { env: { ...process.env, DOCKER_HOST: dockerHost }, timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      // `env` adds DOCKER_HOST to the environment the command inherits, without this process reading its own.
+      execFile('env', [`DOCKER_HOST=${dockerHost}`, 'bash', '-c', script], { timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ exitCode: code, output: stdout + stderr });
       });

@@ -1,8 +1,8 @@
 import type { CheckRunView, GradeReport, GradedCheck } from '../../shared/lesson-protocol.js';
+import type { StoredCheckResult } from '../checks/result-store.js';
 import type { Lesson } from '../lessons/lesson-types.js';
 
 export type { GradeReport, GradedCheck };
-import type { StoredCheckResult } from './result-store.js';
 
 /**
  * A learner's report for a lesson from their latest check results. Every check of the lesson appears,

@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { CheckRunner } from '../grading/check-runner.js';
+import type { CheckRunner } from '../checks/check-runner.js';
+import type { ResultStore } from '../checks/result-store.js';
 import { gradeReport } from '../grading/grade-report.js';
-import type { ResultStore } from '../grading/result-store.js';
-import type { Classroom } from '../classroom/classroom.js';
+import { lessonById } from '../lessons/load-lessons.js';
+import type { Lesson } from '../lessons/lesson-types.js';
 import type { SessionManager } from '../sessions/session-manager.js';
-import { sessionToken } from './session-token.js';
+import { sessionToken } from './credentials.js';
 import { parseBody } from './validate.js';
 
 const CheckRequestSchema = z.strictObject({
@@ -14,7 +15,7 @@ const CheckRequestSchema = z.strictObject({
 });
 
 /** Running a lesson's checks on a session, and the latest results (progress) of its owner. */
-export function checksRouter(sessions: SessionManager, checks: CheckRunner, results: ResultStore, classroom: Classroom): Router {
+export function checksRouter(sessions: SessionManager, checks: CheckRunner, results: ResultStore, lessons: ReadonlyMap<string, Lesson>): Router {
   const router = Router();
 
   router.post('/:id/checks', async (req, res) => {
@@ -25,8 +26,9 @@ export function checksRouter(sessions: SessionManager, checks: CheckRunner, resu
 
   router.get('/:id/progress', (req, res) => {
     const session = sessions.authorize(String(req.params.id), sessionToken(req));
-    const lesson = checks.lesson(String(req.query.lesson ?? session.lesson ?? ''));
-    res.json(gradeReport(classroom.ownerOf(session), lesson, results.forOwner(classroom.ownerOf(session), lesson.meta.id)));
+    const lesson = lessonById(lessons, String(req.query.lesson ?? session.lesson ?? ''));
+    const owner = session.resultsOwner();
+    res.json(gradeReport(owner, lesson, results.forOwner(owner, lesson.meta.id)));
   });
 
   return router;

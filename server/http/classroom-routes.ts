@@ -5,8 +5,7 @@ import { sessionChannel, type Classroom } from '../classroom/classroom.js';
 import type { LiveHub } from '../classroom/live-hub.js';
 import { HttpError } from '../errors.js';
 import type { SessionManager } from '../sessions/session-manager.js';
-import { LEARNER_COOKIE, cookieOptions, credential } from './credentials.js';
-import { sessionToken } from './session-token.js';
+import { LEARNER_COOKIE, cookieOptions, credential, sessionToken } from './credentials.js';
 import { parseBody } from './validate.js';
 
 /** A learner's routes: join with a code, find their place again, report where they are, and their message stream. */
@@ -23,7 +22,7 @@ export function classroomRouter(classroom: Classroom, sessions: SessionManager, 
 
   router.get('/learners/me', async (req, res) => {
     const learner = classroom.learnerByToken(credential(req, LEARNER_COOKIE));
-    const session = learner.sessionId ? sessions.find(learner.sessionId) : undefined;
+    const session = classroom.sessionOf(learner);
     res.json({
       learner: { id: learner.id, name: learner.displayName, lesson: learner.lesson, step: learner.step },
       event: classroom.eventView(classroom.event(learner.eventId)),

@@ -1,14 +1,14 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { CreateEventSchema, GradeSchema, LoginSchema, MessageSchema } from '../../shared/classroom-protocol.js';
+import type { CheckRunner } from '../checks/check-runner.js';
 import { eventChannel, type Classroom } from '../classroom/classroom.js';
 import type { InstructorAuth } from '../classroom/instructor-auth.js';
 import type { LiveHub } from '../classroom/live-hub.js';
 import { HttpError } from '../errors.js';
-import type { CheckRunner } from '../grading/check-runner.js';
+import type { ExportFormat } from '../grading/exports.js';
 import type { Grading } from '../grading/grading.js';
 import type { SessionManager } from '../sessions/session-manager.js';
-import type { ExportFormat } from '../grading/exports.js';
 import { INSTRUCTOR_COOKIE, cookieOptions, credential } from './credentials.js';
 import { parseBody } from './validate.js';
 
@@ -80,7 +80,7 @@ export function instructorRouter({ sessions, checks, auth, classroom, grading, h
   router.post('/events/:id/grade', async (req, res) => {
     const event = classroom.event(req.params.id);
     const { lesson } = parseBody(GradeSchema, req.body);
-    res.json({ reports: await grading.gradeEvent(event, lesson) });
+    res.json({ reports: await grading.grade(classroom.roster(event.id), lesson) });
   });
 
   router.get('/events/:id/results', (req, res) => {
@@ -88,7 +88,7 @@ export function instructorRouter({ sessions, checks, auth, classroom, grading, h
     const lesson = String(req.query.lesson ?? event.lessons[0]);
     const format = String(req.query.format ?? 'json');
     if (!['csv', 'junit', 'json'].includes(format)) throw new HttpError(400, 'bad_request', 'format is csv, junit or json');
-    const file = grading.exportEvent(event, lesson, format as ExportFormat);
+    const file = grading.export(classroom.roster(event.id), lesson, format as ExportFormat);
     res
       .type(file.contentType)
       .attachment(`${event.name.replace(/[^\w.-]+/g, '-')}-${lesson}.${file.extension}`)
@@ -97,9 +97,7 @@ export function instructorRouter({ sessions, checks, auth, classroom, grading, h
 
   // The learner's cluster, for helping them: same view as their own page.
   router.get('/learners/:id/cluster', async (req, res) => {
-    const learner = classroom.learner(req.params.id);
-    const session = learner.sessionId ? sessions.find(learner.sessionId) : undefined;
-    if (!session) throw new HttpError(409, 'no_session', `${learner.displayName} has no running session`);
+    const session = classroom.runningSession(classroom.learner(req.params.id));
     res.json({ session: await sessions.view(session), cluster: await checks.cluster(session) });
   });
 

@@ -1,19 +1,21 @@
 import { Router } from 'express';
 import { RunBlockSchema } from '../../shared/lesson-protocol.js';
+import type { CheckRunner } from '../checks/check-runner.js';
 import { HttpError, notFound } from '../errors.js';
-import type { CheckRunner } from '../grading/check-runner.js';
-import { BlockNotFoundError, resolveBlockCommand } from '../lessons/block-command.js';
+import { resolveBlockCommand } from '../lessons/block-command.js';
+import { lessonById } from '../lessons/load-lessons.js';
 import type { Lesson } from '../lessons/lesson-types.js';
 import { lessonSummary, lessonView } from '../lessons/lesson-view.js';
 import { computePlaceholderValues } from '../lessons/placeholder-values.js';
-import { MissingPlaceholderError, listPlaceholders } from '../lessons/placeholders.js';
-import { sessionExec } from '../sessions/session-exec.js';
+import { listPlaceholders } from '../lessons/placeholders.js';
 import type { SessionManager } from '../sessions/session-manager.js';
-import { sessionToken } from './session-token.js';
+import { sessionToken } from './credentials.js';
 import { parseBody } from './validate.js';
 
 /** Types a command into a node's open terminal; false when no terminal is open there. */
-export type TypeIntoTerminal = (sessionId: string, node: string, text: string) => boolean;
+export interface TerminalTyping {
+  type(sessionId: string, node: string, text: string): boolean;
+}
 
 /** The lessons, for anybody (they are the course material, not a learner's data). */
 export function lessonsRouter(lessons: ReadonlyMap<string, Lesson>): Router {
@@ -22,37 +24,26 @@ export function lessonsRouter(lessons: ReadonlyMap<string, Lesson>): Router {
     res.json({ lessons: [...lessons.values()].map(lessonSummary) });
   });
   router.get('/:id', (req, res) => {
-    const lesson = lessons.get(req.params.id);
-    if (!lesson) throw notFound(`no lesson ${req.params.id}`);
-    res.json(lessonView(lesson));
+    res.json(lessonView(lessonById(lessons, req.params.id)));
   });
   return router;
 }
 
 /** A session's lesson actions: run a block (by reference, never by text) and read the live cluster. */
-export function sessionLessonRouter(sessions: SessionManager, lessons: ReadonlyMap<string, Lesson>, checks: CheckRunner, typeIntoTerminal: TypeIntoTerminal): Router {
+export function sessionLessonRouter(sessions: SessionManager, lessons: ReadonlyMap<string, Lesson>, checks: CheckRunner, terminals: TerminalTyping): Router {
   const router = Router();
 
   router.post('/:id/run', async (req, res) => {
     const session = sessions.authorize(String(req.params.id), sessionToken(req));
     const { lesson: lessonId, step, block } = parseBody(RunBlockSchema, req.body);
-    const lesson = lessons.get(lessonId);
-    if (!lesson) throw notFound(`no lesson ${lessonId}`);
+    const lesson = lessonById(lessons, lessonId);
     const target = lesson.steps[step]?.blocks[block];
     if (!target || target.solution) throw notFound(`lesson ${lessonId} has no runnable block ${block} in step ${step}`);
     if (!session.nodes.has(target.node)) throw new HttpError(409, 'no_such_node', `this block runs on ${target.node}, which this session does not have`);
-    const exec = sessionExec(sessions, session, { timeoutMs: 15_000, maxOutputBytes: 64 * 1024 });
-    const values = await computePlaceholderValues([...session.nodes.values()], exec, listPlaceholders(target.content));
-    let resolved;
-    try {
-      resolved = resolveBlockCommand(lesson, step, block, values);
-    } catch (error) {
-      if (error instanceof BlockNotFoundError) throw notFound(error.message);
-      if (error instanceof MissingPlaceholderError) throw new HttpError(409, 'not_ready', error.message);
-      throw error;
-    }
+    const values = await computePlaceholderValues([...session.nodes.values()], sessions.nodeExec(session, 'lookup'), listPlaceholders(target.content));
+    const resolved = resolveBlockCommand(lesson, step, block, values);
     // File blocks are written quietly; commands are typed into the learner's terminal so they see them run.
-    if (!target.file && typeIntoTerminal(session.id, resolved.node, `${resolved.command.replace(/\n+$/, '')}\n`)) {
+    if (!target.file && terminals.type(session.id, resolved.node, `${resolved.command.replace(/\n+$/, '')}\n`)) {
       res.json({ node: resolved.node, mode: 'terminal' });
       return;
     }

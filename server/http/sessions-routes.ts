@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { AddNodeSchema, CreateSessionSchema, ExecSchema, NODE_NAME } from '../../shared/protocol.js';
 import { badRequest } from '../errors.js';
 import type { SessionManager } from '../sessions/session-manager.js';
-import { sessionToken } from './session-token.js';
+import { sessionToken } from './credentials.js';
 import { parseBody } from './validate.js';
 
 /** REST routes for sessions and their nodes. Thin: parse, authorize, call the manager. */

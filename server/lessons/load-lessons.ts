@@ -1,3 +1,4 @@
+import { notFound } from '../errors.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lesson } from './lesson-types.js';
@@ -13,4 +14,11 @@ export async function loadLessons(directory: string): Promise<Lesson[]> {
 /** A lookup by id, for the routes. */
 export function lessonIndex(lessons: Lesson[]): ReadonlyMap<string, Lesson> {
   return new Map(lessons.map((lesson) => [lesson.meta.id, lesson]));
+}
+
+/** The one lesson lookup: a lesson by id, or a 404 naming it. */
+export function lessonById(lessons: ReadonlyMap<string, Lesson>, id: string): Lesson {
+  const lesson = lessons.get(id);
+  if (!lesson) throw notFound(`no lesson ${id}`);
+  return lesson;
 }

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { DockerEngine, NodeContainerSpec } from '../engine/docker-engine.js';
 import { LABEL, sessionLabels } from '../engine/labels.js';
 import type { Logger } from '../logger.js';
-import { HttpError } from '../errors.js';
+import { CapacityError } from '../errors.js';
 import { detectPrivileged } from './privilege-probe.js';
 import { freeSubnet } from './subnet-pool.js';
 import type { ExecLimits, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from './node-backend.js';
@@ -36,7 +36,7 @@ export class DockerNodeBackend implements NodeBackend {
     for (let attempt = 0; attempt < 20; attempt++) {
       const used = [...(await this.engine.usedSubnets()), ...this.claimed, ...refused];
       const subnet = freeSubnet(this.config.subnetPool, 24, used);
-      if (!subnet) throw new HttpError(503, 'server_full', `no free subnet left in ${this.config.subnetPool} for another session network`);
+      if (!subnet) throw new CapacityError(`no free subnet left in ${this.config.subnetPool} for another session network`);
       this.claimed.add(subnet);
       try {
         const id = await this.engine.createNetwork(name, sessionLabels(this.config.instance, sessionId, 'network'), subnet);

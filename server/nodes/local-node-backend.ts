@@ -1,7 +1,7 @@
 import { spawn as spawnChild } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import * as pty from 'node-pty';
@@ -138,9 +138,15 @@ export class LocalNodeBackend implements NodeBackend {
   }
 }
 
+/**
+ * A shell stands in for a node, so it gets a node's plain environment, never the server's own (which may
+ * hold the instructor password): the system PATH, this host's user, its own directory as HOME.
+ */
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 function nodeEnv(node: NodeHandle): NodeJS.ProcessEnv {
-  const { PATH, LANG, USER, LOGNAME, SHELL } = process.env;
-  return { PATH, LANG: LANG ?? 'C.UTF-8', USER, LOGNAME, SHELL, HOME: node.id, TERM: 'xterm-256color', NODE_NAME: node.name };
+  const { username } = userInfo();
+  return { PATH: SYSTEM_PATH, LANG: 'C.UTF-8', USER: username, LOGNAME: username, SHELL: '/bin/bash', HOME: node.id, TERM: 'xterm-256color', NODE_NAME: node.name };
 }
 
 function killGroup(pid: number | undefined): void {

@@ -1,20 +1,19 @@
 import type { CreateSessionRequest, CreatedSessionView, ExecResultView, NodeRole, NodeView, SessionView, TemplateName } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
-import { HttpError, notFound } from '../errors.js';
+import { CapacityError, HttpError, notFound } from '../errors.js';
+import { newId, newToken } from '../ids.js';
 import type { Logger } from '../logger.js';
-import type { NodeBackend, SessionNetwork } from '../nodes/node-backend.js';
+import type { ExecResult, NodeBackend, SessionNetwork, TerminalProcess } from '../nodes/node-backend.js';
 import { PlanError, nextNodeName, planNodes, type PlannedNode } from '../nodes/templates.js';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { SessionStore } from '../store/session-store.js';
 import { Capacity, type Reservation } from './capacity.js';
-import { Session, newSessionId, newToken, type SessionNode } from './session.js';
+import { execLimits, type ExecProfile } from './exec-profiles.js';
+import { Session, type SessionNode, type SessionOwner } from './session.js';
 import { formSwarm, joinSwarm } from './swarm-former.js';
 import { WarmPool, poolKey } from './warm-pool.js';
 
 export type Clock = () => number;
-
-/** Swarm init and join are quick on a quiet machine; under a class's load they can take much longer. */
-const SWARM_COMMAND_TIMEOUT_MS = 120_000;
 
 /** A session's nodes and network, started and labelled, not yet handed to a learner. */
 interface PreparedSession {
@@ -27,7 +26,13 @@ interface PreparedSession {
   pooled: boolean;
 }
 
-/** Creates, finds, extends and ends sessions; owns their nodes through a NodeBackend. */
+/** Runs a command on a session's node by name; an unknown node rejects. The checker and the lessons use it. */
+export type NodeExec = (node: string, command: string) => Promise<ExecResult>;
+
+/**
+ * Creates, finds, extends and ends sessions; owns their nodes through a NodeBackend, which nothing else
+ * reaches: commands, terminals and addresses of nodes all go through here.
+ */
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly capacity: Capacity;
@@ -42,7 +47,7 @@ export class SessionManager {
   private readonly listeners = new Set<(event: { type: 'ended'; sessionId: string }) => void>();
 
   constructor(
-    readonly backend: NodeBackend,
+    private readonly backend: NodeBackend,
     private readonly config: Config,
     private readonly log: Logger,
     private readonly now: Clock = Date.now,
@@ -133,8 +138,8 @@ export class SessionManager {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts a session. `owner` is the token digest of a classroom learner, whose token then opens it too. */
-  async create(request: CreateSessionRequest, owner?: Buffer): Promise<CreatedSessionView> {
+  /** Starts a session. `owner` is a classroom learner, whose token then opens it too. */
+  async create(request: CreateSessionRequest, owner?: SessionOwner): Promise<CreatedSessionView> {
     let planned: PlannedNode[];
     try {
       planned = planNodes(request, this.config.limits.maxNodesPerSession);
@@ -150,7 +155,7 @@ export class SessionManager {
     const { token, digest } = newToken();
     const now = this.now();
     const session = new Session(
-      { id: prepared.id, tokenDigest: digest, template, swarm: request.swarm, network: prepared.network, createdAt: now, lastActivity: now, extendedMs: 0, lesson: request.lesson, ownerDigest: owner, nodes: prepared.nodes },
+      { id: prepared.id, tokenDigest: digest, template, swarm: request.swarm, network: prepared.network, createdAt: now, lastActivity: now, extendedMs: 0, lesson: request.lesson, owner, nodes: prepared.nodes },
       this.lifetime(),
     );
     this.sessions.set(session.id, session);
@@ -164,7 +169,7 @@ export class SessionManager {
   private async prepare(planned: PlannedNode[], template: string, swarm: boolean, pooled = false): Promise<PreparedSession> {
     // The pool only fills free room; a learner's request may evict pooled sessions to make room.
     const reservation = pooled ? this.capacity.reserveSession(planned.length) : await this.reserve(planned.length);
-    const id = newSessionId();
+    const id = newId();
     const nodes: SessionNode[] = [];
     let network: SessionNetwork | undefined;
     try {
@@ -175,7 +180,7 @@ export class SessionManager {
       });
       const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
-      if (swarm) await formSwarm(nodes, (node, command) => this.run(node, command, SWARM_COMMAND_TIMEOUT_MS));
+      if (swarm) await formSwarm(nodes, (node, command) => this.formingExec(node, command));
       return { id, network, nodes, template, swarm, reservation, pooled };
     } catch (error) {
       await this.destroy(id, nodes, network);
@@ -260,7 +265,7 @@ export class SessionManager {
     try {
       const handle = await this.startNode(() => this.backend.createNode(session.id, session.network, name));
       node = { ...handle, role: manager ? (request.role ?? 'worker') : request.role };
-      if (manager) await joinSwarm(manager, node, (target, command) => this.run(target, command, SWARM_COMMAND_TIMEOUT_MS));
+      if (manager) await joinSwarm(manager, node, (target, command) => this.formingExec(target, command));
     } catch (error) {
       if (node) await this.backend.removeNode(node).catch(() => undefined);
       reservation.removeNode();
@@ -279,20 +284,53 @@ export class SessionManager {
     this.reservations.get(session.id)?.removeNode();
   }
 
-  node(session: Session, name: string): SessionNode {
+  /** Throws 404 unless the session has a node of this name. */
+  requireNode(session: Session, name: string): void {
+    this.node(session, name);
+  }
+
+  private node(session: Session, name: string): SessionNode {
     const node = session.nodes.get(name);
     if (!node) throw notFound(`session ${session.id} has no node ${name}`);
     return node;
   }
 
+  /** A learner's own command on a node: bounded in size, in time (at most the configured limit) and in output. */
   async exec(session: Session, name: string, command: string, timeoutSeconds?: number): Promise<ExecResultView> {
     const { limits } = this.config;
     if (Buffer.byteLength(command) > limits.commandMaxBytes) {
       throw new HttpError(413, 'command_too_large', `a command is at most ${limits.commandMaxBytes} bytes`);
     }
-    const node = this.node(session, name);
-    const seconds = Math.min(timeoutSeconds ?? limits.execTimeoutSeconds, limits.execTimeoutSeconds);
-    return this.backend.exec(node, command, { timeoutMs: seconds * 1000, maxOutputBytes: limits.execMaxOutputBytes });
+    return this.backend.exec(this.node(session, name), command, execLimits('command', limits, timeoutSeconds));
+  }
+
+  /** Runs the server's own commands (checks, placeholder lookups, status) on a session's nodes, under that purpose's limits. */
+  nodeExec(session: Session, profile: Exclude<ExecProfile, 'command'>): NodeExec {
+    const limits = execLimits(profile, this.config.limits);
+    return (name, command) => {
+      const node = session.nodes.get(name);
+      if (!node) return Promise.reject(new Error(`no node ${name}`));
+      return this.backend.exec(node, command, limits);
+    };
+  }
+
+  /** Starts a shell on a node, for a browser terminal. */
+  openTerminal(session: Session, name: string, size: { cols: number; rows: number }): Promise<TerminalProcess> {
+    return this.backend.openTerminal(this.node(session, name), size);
+  }
+
+  /** The node's address on its session network (the port proxy forwards there). */
+  nodeAddress(session: Session, name: string): string {
+    return this.node(session, name).address;
+  }
+
+  /**
+   * Where each node's own Docker engine answers HTTP on the session network, for reading its state without
+   * an exec; undefined when the nodes have no engine of their own (local shells).
+   */
+  engineAddresses(session: Session): ReadonlyMap<string, string> | undefined {
+    if (this.backend.kind !== 'docker') return undefined;
+    return new Map([...session.nodes.values()].map((node) => [node.name, node.address]));
   }
 
   /** A session by id without a token check: for the instructor's routes and the classroom, which authorize on their own. */
@@ -311,8 +349,8 @@ export class SessionManager {
     await Promise.all(expired.map((session) => this.end(session.id, 'expired').catch((error) => this.log.error({ err: error, session: session.id }, 'could not end expired session'))));
   }
 
-  private run(node: SessionNode, command: string, timeoutMs: number) {
-    return this.backend.exec(node, command, { timeoutMs, maxOutputBytes: 64 * 1024 });
+  private formingExec(node: SessionNode, command: string) {
+    return this.backend.exec(node, command, execLimits('swarm', this.config.limits));
   }
 
   private async destroy(id: string, nodes: SessionNode[], network: SessionNetwork | undefined): Promise<void> {
@@ -321,8 +359,8 @@ export class SessionManager {
     if (network) await this.backend.removeNetwork(network).catch((error) => this.log.error({ err: error, session: id }, 'could not remove the session network'));
   }
 
-  private startFailure(id: string, error: unknown): HttpError {
-    if (error instanceof HttpError) return error;
+  private startFailure(id: string, error: unknown): Error {
+    if (error instanceof HttpError || error instanceof CapacityError) return error;
     this.log.error({ err: error, session: id }, 'session could not start');
     return new HttpError(503, 'start_failed', `the session could not start: ${(error as Error).message.split('\n')[0]}`);
   }

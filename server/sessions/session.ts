@@ -1,9 +1,16 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { NodeRole, TemplateName } from '../../shared/protocol.js';
+import { tokenDigest } from '../ids.js';
 import type { NodeHandle, SessionNetwork } from '../nodes/node-backend.js';
 
 export interface SessionNode extends NodeHandle {
   role?: NodeRole;
+}
+
+/** A classroom learner, as far as sessions know one: whose results, and whose token (as a digest). */
+export interface SessionOwner {
+  id: string;
+  tokenDigest: Buffer;
 }
 
 export interface Lifetime {
@@ -23,8 +30,8 @@ export interface SessionRecord {
   /** Extra time granted by "extend", on top of the hard maximum. */
   extendedMs: number;
   lesson?: string;
-  /** Digest of the token of the learner who owns the session (classroom), which opens it too. */
-  ownerDigest?: Buffer;
+  /** The learner who owns the session (classroom): their token opens it too, and its check results are theirs. */
+  owner?: SessionOwner;
   nodes: SessionNode[];
 }
 
@@ -40,7 +47,7 @@ export class Session {
   lastActivity: number;
   private extendedMs: number;
   private readonly tokenDigest: Buffer;
-  readonly ownerDigest?: Buffer;
+  readonly owner?: SessionOwner;
 
   constructor(
     record: SessionRecord,
@@ -55,7 +62,7 @@ export class Session {
     this.lastActivity = record.lastActivity;
     this.extendedMs = record.extendedMs;
     this.lesson = record.lesson;
-    this.ownerDigest = record.ownerDigest;
+    this.owner = record.owner;
     for (const node of record.nodes) this.nodes.set(node.name, node);
   }
 
@@ -70,7 +77,7 @@ export class Session {
       lastActivity: this.lastActivity,
       extendedMs: this.extendedMs,
       ...(this.lesson ? { lesson: this.lesson } : {}),
-      ...(this.ownerDigest ? { ownerDigest: this.ownerDigest } : {}),
+      ...(this.owner ? { owner: this.owner } : {}),
       nodes: [...this.nodes.values()],
     };
   }
@@ -78,7 +85,7 @@ export class Session {
   /** The session's own token, or the token of the learner who owns it. */
   hasToken(token: string): boolean {
     const given = tokenDigest(token);
-    return timingSafeEqual(given, this.tokenDigest) || (this.ownerDigest !== undefined && timingSafeEqual(given, this.ownerDigest));
+    return timingSafeEqual(given, this.tokenDigest) || (this.owner !== undefined && timingSafeEqual(given, this.owner.tokenDigest));
   }
 
   touch(now: number): void {
@@ -101,22 +108,12 @@ export class Session {
     return now >= this.expiresAt();
   }
 
+  /** Whose check results this session's checks are: its learner's, or the session's own for a self-paced learner. */
+  resultsOwner(): string {
+    return this.owner?.id ?? `session:${this.id}`;
+  }
+
   manager(): SessionNode | undefined {
     return [...this.nodes.values()].find((node) => node.role === 'manager');
   }
-}
-
-export function newSessionId(): string {
-  // 12 base32 characters: short enough for container names, 60 bits of randomness.
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  return [...randomBytes(12)].map((byte) => alphabet[byte % 32]).join('');
-}
-
-export function newToken(): { token: string; digest: Buffer } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, digest: tokenDigest(token) };
-}
-
-export function tokenDigest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
 }

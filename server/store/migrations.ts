@@ -75,4 +75,9 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (owner, lesson, check_id)
   );
   `,
+  // 3: a learner's session names the learner, so checks know whose results they are without asking the classroom.
+  `
+  ALTER TABLE sessions ADD COLUMN owner_id TEXT;
+  UPDATE sessions SET owner_id = (SELECT id FROM learners WHERE learners.session_id = sessions.id) WHERE owner_digest IS NOT NULL;
+  `,
 ];

@@ -14,6 +14,7 @@ interface SessionRow {
   last_activity: number;
   extended_ms: number;
   owner_digest: Buffer | null;
+  owner_id: string | null;
 }
 
 interface NodeRow {
@@ -31,8 +32,8 @@ export class SessionStore {
   constructor(private readonly db: Db) {
     this.statements = {
       upsert: db.prepare(`
-        INSERT INTO sessions (id, token_digest, template, swarm, lesson, network_id, network_name, created_at, last_activity, extended_ms, owner_digest)
-        VALUES (@id, @token_digest, @template, @swarm, @lesson, @network_id, @network_name, @created_at, @last_activity, @extended_ms, @owner_digest)
+        INSERT INTO sessions (id, token_digest, template, swarm, lesson, network_id, network_name, created_at, last_activity, extended_ms, owner_digest, owner_id)
+        VALUES (@id, @token_digest, @template, @swarm, @lesson, @network_id, @network_name, @created_at, @last_activity, @extended_ms, @owner_digest, @owner_id)
         ON CONFLICT (id) DO UPDATE SET last_activity = excluded.last_activity, extended_ms = excluded.extended_ms`),
       deleteNodes: db.prepare('DELETE FROM session_nodes WHERE session_id = ?'),
       insertNode: db.prepare('INSERT INTO session_nodes (session_id, name, container_id, address, role) VALUES (?, ?, ?, ?, ?)'),
@@ -56,7 +57,8 @@ export class SessionStore {
         created_at: record.createdAt,
         last_activity: record.lastActivity,
         extended_ms: record.extendedMs,
-        owner_digest: record.ownerDigest ?? null,
+        owner_digest: record.owner?.tokenDigest ?? null,
+        owner_id: record.owner?.id ?? null,
       });
       this.statements.deleteNodes.run(record.id);
       for (const node of record.nodes) this.statements.insertNode.run(record.id, node.name, node.id, node.address, node.role ?? null);
@@ -83,7 +85,7 @@ export class SessionStore {
       createdAt: row.created_at,
       lastActivity: row.last_activity,
       extendedMs: row.extended_ms,
-      ...(row.owner_digest ? { ownerDigest: row.owner_digest } : {}),
+      ...(row.owner_digest && row.owner_id ? { owner: { id: row.owner_id, tokenDigest: row.owner_digest } } : {}),
       nodes: nodes
         .filter((node) => node.session_id === row.id)
         .map((node) => ({ name: node.name, id: node.container_id, address: node.address, ...(node.role ? { role: node.role as NodeRole } : {}) })),

@@ -1,4 +1,5 @@
 import { TerminalClientMessageSchema, type TerminalClientMessage } from '../../shared/protocol.js';
+import { firstIssueMessage } from '../zod-message.js';
 
 export const MAX_CONTROL_FRAME_BYTES = 1024;
 
@@ -14,10 +15,6 @@ export function parseControlFrame(text: string): ControlParse {
     return { ok: false, error: 'a text frame must be a JSON control message' };
   }
   const result = TerminalClientMessageSchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    return { ok: false, error: `invalid control message: ${where}${issue.message}` };
-  }
+  if (!result.success) return { ok: false, error: `invalid control message: ${firstIssueMessage(result.error)}` };
   return { ok: true, message: result.data };
 }

@@ -3,21 +3,22 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { NODE_NAME, TERMINAL_CLOSE, TerminalQuerySchema } from '../../shared/protocol.js';
 import { HttpError, badRequest } from '../errors.js';
-import type { Session } from '../sessions/session.js';
-import { sessionToken } from '../http/session-token.js';
+import { INSTRUCTOR_COOKIE, credential, sessionToken } from '../http/credentials.js';
+import { refuseUpgrade } from '../http/error-body.js';
 import type { Logger } from '../logger.js';
+import type { Session } from '../sessions/session.js';
 import type { SessionManager } from '../sessions/session-manager.js';
+import { firstIssueMessage } from '../zod-message.js';
 import { parseControlFrame } from './control-frame.js';
 import type { Attachment, TerminalSink } from './terminal.js';
 import { TerminalHub } from './terminal-hub.js';
-import { refuseUpgrade } from './upgrade-reply.js';
 
 const TERMINAL_PATH = /^\/api\/sessions\/([a-z0-9]{1,32})\/nodes\/([^/]+)\/terminal$/;
 /** The instructor's read-only view of a learner's terminal. */
 const WATCH_PATH = /^\/api\/instructor\/learners\/([a-z0-9]{1,32})\/nodes\/([^/]+)\/terminal$/;
 
-/** Resolves a watcher's request to the session it may watch (read-only), or throws an HttpError. */
-export type WatchAuthorizer = (req: IncomingMessage, learnerId: string) => Session;
+/** Resolves an instructor's credential and a learner to the session they may watch (read-only), or throws an HttpError. */
+export type WatchAuthorizer = (instructorToken: string | undefined, learnerId: string) => Session;
 const HEARTBEAT_MS = 30_000;
 
 export interface Terminals {
@@ -27,8 +28,12 @@ export interface Terminals {
   close(): void;
 }
 
-/** The terminal websocket: `/api/sessions/:id/nodes/:node/terminal?token=…&since=…` (docs/terminals.md). */
-export function setupTerminals(sessions: SessionManager, log: Logger, hub = new TerminalHub(), watch?: () => WatchAuthorizer | undefined): Terminals {
+/**
+ * The terminal websocket: `/api/sessions/:id/nodes/:node/terminal?token=…&since=…` (docs/terminals.md), and
+ * with `watch` the instructor's read-only view of a learner's terminals.
+ */
+export function setupTerminals(sessions: SessionManager, log: Logger, options: { watch?: WatchAuthorizer; hub?: TerminalHub } = {}): Terminals {
+  const { watch, hub = new TerminalHub() } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
   const unsubscribe = sessions.onEnded(({ sessionId }) => hub.closeSession(sessionId));
   const alive = new WeakSet<WebSocket>();
@@ -57,22 +62,21 @@ export function setupTerminals(sessions: SessionManager, log: Logger, hub = new 
     try {
       let session: Session;
       if (readonly) {
-        const authorize = watch?.();
-        if (!authorize) throw new HttpError(404, 'not_found', 'read-only terminals are not available');
-        session = authorize(req, pathId);
+        if (!watch) throw new HttpError(404, 'not_found', 'read-only terminals are not available');
+        session = watch(credential(req, INSTRUCTOR_COOKIE), pathId);
         sessionId = session.id;
       } else {
         session = sessions.authorize(pathId, sessionToken(req));
       }
       if (!NODE_NAME.test(nodeName)) throw badRequest('invalid node name');
-      sessions.node(session, nodeName);
+      sessions.requireNode(session, nodeName);
       const parsed = TerminalQuerySchema.safeParse(Object.fromEntries(url.searchParams));
-      if (!parsed.success) throw badRequest(`invalid query: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+      if (!parsed.success) throw badRequest(`invalid query: ${firstIssueMessage(parsed.error)}`);
       query = parsed.data;
       terminal = hub.terminal(
         session.id,
         nodeName,
-        (size) => sessions.backend.openTerminal(sessions.node(session, nodeName), size),
+        (size) => sessions.openTerminal(session, nodeName, size),
         () => sessions.ids().includes(session.id),
       );
     } catch (error) {

@@ -29,15 +29,30 @@ describe('lesson routes on a real engine', () => {
     expect((await api.call('GET', '/lessons/nope')).status).toBe(404);
   });
 
-  it('runs a block by reference: typed into the open terminal, or run directly when none is open', async () => {
-    const bad = await api.call('POST', `/sessions/${session.id}/run`, session.token, { lesson: 'services', step: 0, block: 99 });
-    expect(bad.status).toBe(404);
-    const text = await api.call('POST', `/sessions/${session.id}/run`, session.token, { lesson: 'services', step: 0, block: 0, command: 'rm -rf /' });
-    expect(text.status).toBe(400);
+  it('runs a block by reference: directly when no terminal is open, typed into an open one, never a solution block', async () => {
+    const run = (body: object) => api.call('POST', `/sessions/${session.id}/run`, session.token, body);
+    expect((await run({ lesson: 'services', step: 0, block: 99 })).status).toBe(404);
+    expect((await run({ lesson: 'services', step: 0, block: 0, command: 'rm -rf /' })).status).toBe(400);
+
+    // A solution block exists (final-exercise labels node3 tier=db), but /run refuses it, and nothing runs.
+    const solution = await run({ lesson: 'final-exercise', step: 0, block: 0 });
+    expect(solution.status).toBe(404);
+    expect(solution.body.error.message).toBe('lesson final-exercise has no runnable block 0 in step 0');
+    expect((await api.exec(session, 'node1', "docker node inspect node3 --format '{{json .Spec.Labels}}'")).output.trim()).toBe('{}');
+
+    // No terminal is open on node1 yet: the block runs as an exec and its result comes back.
+    const direct = await run({ lesson: 'services', step: 0, block: 0 });
+    expect(direct.status).toBe(200);
+    expect(direct.body).toMatchObject({ node: 'node1', mode: 'exec', exitCode: 0, timedOut: false });
+    // The new service's id, before or after the engine's warning about the image digest (stderr and stdout interleave).
+    expect(direct.body.output).toMatch(/^[a-z0-9]{25}$/m);
+
+    // With a terminal open, the next block is typed into it, where the learner sees it run.
     const terminal = await TerminalClient.open(server.url, session.id, 'node1', { token: session.token, cols: 120, rows: 30 });
-    const typed = await api.call('POST', `/sessions/${session.id}/run`, session.token, { lesson: 'services', step: 0, block: 0 });
+    const typed = await run({ lesson: 'services', step: 1, block: 0 });
     expect(typed.body).toEqual({ node: 'node1', mode: 'terminal' });
-    await terminal.waitFor('docker service create --detach --name web');
+    await terminal.waitFor('docker service ls');
+    await terminal.waitFor(/web\s+replicated/);
     await terminal.close();
     await eventually(async () => (await api.call('POST', `/sessions/${session.id}/checks`, session.token, { lesson: 'services', step: 0 })).body.passed === true);
   });

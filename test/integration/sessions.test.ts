@@ -68,9 +68,9 @@ describe('sessions on a real engine', () => {
   it('bounds a command in time and in output', async () => {
     const slow = await api.exec(raw, 'node2', 'sleep 30', 2);
     expect(slow.exitCode).toBe(137);
-    const loud = await api.exec(raw, 'node2', 'yes | head -c 5000000');
+    const loud = await api.exec(raw, 'node2', `yes | head -c ${server.config.limits.execMaxOutputBytes * 2}`);
     expect(loud.truncated).toBe(true);
-    expect(loud.output.length).toBe(1024 * 1024);
+    expect(loud.output.length).toBe(server.config.limits.execMaxOutputBytes);
   });
 
   it('puts limits on every node: memory, processes, bounded writable disk', async () => {

@@ -1,7 +1,8 @@
 /**
  * The lesson runner: proves every lesson in lessons/ against a workshop server on real nodes, through the
- * same REST routes a learner's page and a grader use. It starts its own server; set WORKSHOP_URL to run it
- * against one that is already running instead. LESSON=<id> runs one lesson.
+ * same REST routes a learner's page and a grader use: blocks run by reference through `/run` (solution
+ * blocks, which `/run` refuses, through exec), checks through `/checks`. It starts its own server; set
+ * WORKSHOP_URL to run it against one that is already running instead. LESSON=<id> runs one lesson.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,12 @@ afterAll(async () => {
   await server?.close();
 });
 
+interface RunAnswer {
+  mode: 'exec' | 'terminal';
+  exitCode: number;
+  output: string;
+}
+
 interface CreatedSession {
   id: string;
   token: string;
@@ -61,6 +68,12 @@ describe('lessons run end to end', () => {
           return json;
         };
         const problems = await proveLesson(lesson, {
+          // Blocks go through the route a learner's Run button uses; with no terminal open it runs them as an exec.
+          run: async (step, block) => {
+            const { status, json } = await api<RunAnswer>('POST', `/api/sessions/${session.id}/run`, session.token, { lesson: lesson.meta.id, step, block: block.index });
+            if (status !== 200 || json.mode !== 'exec') return { exitCode: -1, output: `POST /run answered ${status}: ${JSON.stringify(json)}` };
+            return json;
+          },
           exec,
           values: () => computePlaceholderValues(session.nodes, exec),
           checks: async (step) => (await api<CheckRunView>('POST', `/api/sessions/${session.id}/checks`, session.token, { lesson: lesson.meta.id, step })).json,

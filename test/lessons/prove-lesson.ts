@@ -1,10 +1,15 @@
 import type { CheckRunView } from '../../server/checks/run-lesson-checks.js';
 import { blockCommand } from '../../server/lessons/block-command.js';
-import type { Lesson } from '../../server/lessons/lesson-types.js';
+import type { CodeBlock, Lesson } from '../../server/lessons/lesson-types.js';
+
+type RunResult = { exitCode: number; output: string };
 
 /** What the lesson runner needs from a session, whether it is reached over REST or locally. */
 export interface SessionDriver {
-  exec(node: string, command: string, timeoutSeconds?: number): Promise<{ exitCode: number; output: string }>;
+  /** Runs a block the way a learner's page does, by reference (over REST: `POST /api/sessions/:id/run`). */
+  run(step: number, block: CodeBlock): Promise<RunResult>;
+  /** Runs a command directly: for solution blocks, which `/run` refuses. */
+  exec(node: string, command: string, timeoutSeconds?: number): Promise<RunResult>;
   checks(step: number): Promise<CheckRunView>;
   values(): Promise<Record<string, string>>;
 }
@@ -33,9 +38,8 @@ export async function proveLesson(lesson: Lesson, driver: SessionDriver, log: (l
       }
     }
     for (const block of step.blocks) {
-      const command = blockCommand(block, await driver.values());
-      const result = await driver.exec(block.node, command, 180);
-      log(`${where} block ${block.index} on ${block.node}: exit ${result.exitCode}`);
+      const result = block.solution ? await driver.exec(block.node, blockCommand(block, await driver.values()), 180) : await driver.run(step.index, block);
+      log(`${where} ${block.solution ? 'solution ' : ''}block ${block.index} on ${block.node}: exit ${result.exitCode}`);
       if (result.exitCode !== 0 && !block.allowFail) {
         problems.push(`${where} block ${block.index} (line ${block.line}) exited ${result.exitCode}: ${result.output.trim().slice(-400)}`);
         return problems;

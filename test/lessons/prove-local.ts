@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { runLessonChecks } from '../../server/checks/run-lesson-checks.js';
+import { blockCommand } from '../../server/lessons/block-command.js';
 import { parseLesson } from '../../server/lessons/parse-lesson.js';
 import { computePlaceholderValues } from '../../server/lessons/placeholder-values.js';
 import { TEMPLATES } from '../../server/nodes/templates.js';
@@ -61,6 +62,8 @@ for (const path of process.argv.slice(2)) {
   const session = planned.map((n) => ({ name: n.name, address: addresses.get(n.name) ?? '', role: lesson.meta.swarm ? n.role : undefined }));
   const values = () => computePlaceholderValues(session, exec);
   const problems = await proveLesson(lesson, {
+    // No server here to run blocks by reference: the local prover runs every block's command itself.
+    run: async (_step, block) => exec(block.node, blockCommand(block, await values()), 180),
     exec: (node, command, timeout) => exec(node, command, timeout),
     values,
     checks: async (step) => runLessonChecks(lesson, step, exec, names, await values()),

@@ -11,6 +11,8 @@ export class FakeNodeBackend implements NodeBackend {
   readonly networks = new Map<string, SessionNetwork>();
   readonly nodes = new Map<string, NodeHandle & { sessionId: string }>();
   readonly commands: Array<{ node: string; command: string }> = [];
+  /** The limits each command ran under, in the same order. */
+  readonly limits: ExecLimits[] = [];
   failNodeNamed: string | undefined;
   /** How long a node takes to start, and the most that were starting at once. */
   startDelayMs = 0;
@@ -47,8 +49,9 @@ export class FakeNodeBackend implements NodeBackend {
     return this.nodes.has(node.id);
   }
 
-  async exec(node: NodeHandle, command: string, _limits: ExecLimits): Promise<ExecResult> {
+  async exec(node: NodeHandle, command: string, limits: ExecLimits): Promise<ExecResult> {
     this.commands.push({ node: node.name, command });
+    this.limits.push(limits);
     const output = command.startsWith('docker swarm join-token') ? 'SWMTKN-1-worker\nSWMTKN-1-manager\n' : `ran ${command}\n`;
     return { exitCode: 0, output, truncated: false, timedOut: false };
   }

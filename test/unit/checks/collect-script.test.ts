@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { collectScript, parseProbeOutput, probeScript } from '../../../server/checks/collect-script.js';
 import { collectSnapshot } from '../../../server/checks/collect-snapshot.js';
 import { planProbes, shellQuote } from '../../../server/checks/probe-plan.js';
@@ -16,15 +16,20 @@ describe('collector script', () => {
     expect(parseProbeOutput(output)).toEqual([{ index: 0, exitCode: 0, output: 'a b\nc' }, { index: 1, exitCode: 4, output: '' }]);
   });
 
-  it('reads one exec per node, in parallel, and reports an unreachable node', async () => {
+  it('reads one exec per node, all of them at once, and reports an unreachable node', async () => {
     const raw = loadRaw('swarm-1m2w-services');
-    const calls: string[] = [];
-    const snapshot = await collectSnapshot(async (node) => {
-      calls.push(node);
-      if (node === 'node3') throw new Error('container is not running');
-      return { exitCode: 0, output: JSON.stringify(raw.nodes[node]) };
-    }, ['node1', 'node2', 'node3']);
-    expect(calls).toEqual(['node1', 'node2', 'node3']);
+    // Each exec waits until the test answers it, so the test sees how many are running at the same time.
+    const running = new Map<string, () => void>();
+    const collecting = collectSnapshot(
+      (node) =>
+        new Promise((resolve, reject) => {
+          running.set(node, () => (node === 'node3' ? reject(new Error('container is not running')) : resolve({ exitCode: 0, output: JSON.stringify(raw.nodes[node]) })));
+        }),
+      ['node1', 'node2', 'node3'],
+    );
+    await vi.waitFor(() => expect([...running.keys()]).toEqual(['node1', 'node2', 'node3']));
+    for (const answer of [...running.values()].reverse()) answer();
+    const snapshot = await collecting;
     expect(snapshot.nodes.map((n) => [n.name, n.error ?? 'ok', n.manager ? 'manager' : '-'])).toEqual([
       ['node1', 'ok', 'manager'], ['node2', 'ok', '-'], ['node3', 'node `node3` is unreachable: container is not running', '-'],
     ]);

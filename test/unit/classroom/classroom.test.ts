@@ -3,7 +3,7 @@ import { Classroom, eventChannel, sessionChannel } from '../../../server/classro
 import { EventStore } from '../../../server/classroom/event-store.js';
 import { LiveHub } from '../../../server/classroom/live-hub.js';
 import { loadConfig } from '../../../server/config.js';
-import { ResultStore } from '../../../server/grading/result-store.js';
+import { ResultStore } from '../../../server/checks/result-store.js';
 import { parseLesson } from '../../../server/lessons/parse-lesson.js';
 import { createLogger } from '../../../server/logger.js';
 import { SessionManager } from '../../../server/sessions/session-manager.js';
@@ -57,7 +57,7 @@ function setup() {
   const published: Array<{ channel: string; message: unknown }> = [];
   hub.publish = (channel, message) => void published.push({ channel, message });
   const lesson = parseLesson(LESSON, 'demo.md');
-  const classroom = new Classroom({ events, results, sessions, lessons: new Map([['demo', lesson]]), hub, baseUrl: () => 'http://ws.example', log, now: () => now, stuckMinutes: 10 });
+  const classroom = new Classroom({ events, progress: results, sessions, lessons: new Map([['demo', lesson]]), hub, baseUrl: () => 'http://ws.example', log, now: () => now, stuckMinutes: 10 });
   return { classroom, sessions, results, backend, published, advance: (ms: number) => (now += ms), lesson };
 }
 

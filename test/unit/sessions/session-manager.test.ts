@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config.js';
 import { createLogger } from '../../../server/logger.js';
+import { execLimits } from '../../../server/sessions/exec-profiles.js';
 import { SessionManager } from '../../../server/sessions/session-manager.js';
 import { FakeNodeBackend } from '../../support/fake-node-backend.js';
 
@@ -9,15 +10,16 @@ function setup(overrides = {}) {
   const backend = new FakeNodeBackend();
   const config = loadConfig({ overrides: { limits: { maxSessions: 2, maxNodesTotal: 6 }, sessions: { idleMinutes: 1, maxMinutes: 10 }, ...overrides } });
   const manager = new SessionManager(backend, config, createLogger('silent'), () => now);
-  return { backend, manager, advance: (ms: number) => (now += ms) };
+  return { backend, manager, config, advance: (ms: number) => (now += ms) };
 }
 
 describe('SessionManager', () => {
   it('forms a pre-formed swarm the way a learner would: init, tokens, join', async () => {
-    const { backend, manager } = setup();
+    const { backend, manager, config } = setup();
     const created = await manager.create({ template: 'swarm-1m2w', swarm: true });
     expect(created.nodes.map((n) => `${n.name}:${n.role}`)).toEqual(['node1:manager', 'node2:worker', 'node3:worker']);
     expect(backend.commands[0]).toEqual({ node: 'node1', command: 'docker swarm init --advertise-addr 10.0.0.1' });
+    expect(new Set(backend.limits.map((limits) => JSON.stringify(limits)))).toEqual(new Set([JSON.stringify(execLimits('swarm', config.limits))]));
     expect(backend.commands.filter((c) => c.command.includes('join --token SWMTKN-1-worker 10.0.0.1:2377')).map((c) => c.node).sort()).toEqual(['node2', 'node3']);
   });
 
@@ -75,12 +77,33 @@ describe('SessionManager', () => {
     expect(backend.mostStartingAtOnce).toBe(2);
   });
 
-  it('bounds commands in size', async () => {
-    const { manager } = setup();
+  it("bounds a learner's commands in size, time and output, as configured", async () => {
+    const { manager, backend, config } = setup({ limits: { maxSessions: 2, maxNodesTotal: 6, execTimeoutSeconds: 30, commandMaxBytes: 1000 } });
     const created = await manager.create({ template: 'single', swarm: false });
     const session = manager.authorize(created.id, created.token);
-    await expect(manager.exec(session, 'node1', 'x'.repeat(20_000))).rejects.toMatchObject({ status: 413 });
+    await expect(manager.exec(session, 'node1', 'x'.repeat(config.limits.commandMaxBytes + 1))).rejects.toMatchObject({ status: 413 });
     await expect(manager.exec(session, 'node9', 'true')).rejects.toMatchObject({ status: 404 });
+    await manager.exec(session, 'node1', 'x'.repeat(config.limits.commandMaxBytes));
+    await manager.exec(session, 'node1', 'sleep 5', 5);
+    await manager.exec(session, 'node1', 'sleep 999', 999);
+    expect(backend.limits.slice(-3)).toEqual([
+      { timeoutMs: config.limits.execTimeoutSeconds * 1000, maxOutputBytes: config.limits.execMaxOutputBytes },
+      { timeoutMs: 5000, maxOutputBytes: config.limits.execMaxOutputBytes },
+      { timeoutMs: config.limits.execTimeoutSeconds * 1000, maxOutputBytes: config.limits.execMaxOutputBytes },
+    ]);
+  });
+
+  it("runs the server's own commands under their purpose's limits, and rejects an unknown node", async () => {
+    const { manager, backend, config } = setup();
+    const created = await manager.create({ template: 'single', swarm: false });
+    const session = manager.authorize(created.id, created.token);
+    for (const profile of ['check', 'lookup', 'status'] as const) {
+      await manager.nodeExec(session, profile)('node1', `${profile} command`);
+      expect(backend.limits.at(-1)).toEqual(execLimits(profile, config.limits));
+    }
+    // The checker's commands are not a learner's: they may be longer than a learner's command may be.
+    await manager.nodeExec(session, 'check')('node1', 'x'.repeat(config.limits.commandMaxBytes + 1));
+    await expect(manager.nodeExec(session, 'check')('node9', 'true')).rejects.toThrow('no node node9');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Session, newSessionId, newToken } from '../../../server/sessions/session.js';
+import { newId, newToken } from '../../../server/ids.js';
+import { Session } from '../../../server/sessions/session.js';
 
 const minute = 60_000;
 
@@ -38,7 +39,7 @@ describe('Session', () => {
   });
 
   it('makes ids fit for container names', () => {
-    expect(newSessionId()).toMatch(/^[a-z2-7]{12}$/);
-    expect(newSessionId()).not.toBe(newSessionId());
+    expect(newId()).toMatch(/^[a-z2-7]{12}$/);
+    expect(newId()).not.toBe(newId());
   });
 });

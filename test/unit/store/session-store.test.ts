@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config.js';
 import { createLogger } from '../../../server/logger.js';
@@ -12,6 +13,20 @@ describe('database', () => {
     const db = openDatabase(':memory:');
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(migrate(db)).toBe(MIGRATIONS.length);
+  });
+
+  it("names a learner's session's owner when upgrading from schema 2, from the learner who has it", () => {
+    const db = new Database(':memory:');
+    for (const migration of MIGRATIONS.slice(0, 2)) db.exec(migration);
+    db.pragma('user_version = 2');
+    const digest = Buffer.alloc(32, 7);
+    const insert = db.prepare("INSERT INTO sessions (id, token_digest, template, swarm, network_id, network_name, created_at, last_activity, owner_digest) VALUES (?, ?, 'single', 0, 'n', 'n', 0, 0, ?)");
+    insert.run('owned', Buffer.alloc(32, 1), digest);
+    insert.run('selfpaced', Buffer.alloc(32, 2), null);
+    db.prepare("INSERT INTO learners (id, display_name, token_digest, session_id, step_started_at, joined_at, last_seen) VALUES ('ada', 'Ada', ?, 'owned', 0, 0, 0)").run(digest);
+    migrate(db);
+    const owners = Object.fromEntries(new SessionStore(db).load().map((record) => [record.id, record.owner]));
+    expect(owners).toEqual({ owned: { id: 'ada', tokenDigest: digest }, selfpaced: undefined });
   });
 
   it('refuses a database newer than the server', () => {

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { CreatedSessionView } from '../../../shared/protocol.js';
-import { loadConfig } from '../../../server/config.js';
-import { startServer, type RunningServer } from '../../../server/server.js';
-import { TerminalClient } from '../../support/terminal-client.js';
+import type { CreatedSessionView } from '../../shared/protocol.js';
+import { loadConfig } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/server.js';
+import { TerminalClient } from '../support/terminal-client.js';
 
 // The terminal path end to end on the local provider (bash shells on this host): fast, no Docker.
 describe('terminals on the local provider', () => {

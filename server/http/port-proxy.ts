@@ -5,10 +5,10 @@ import { NODE_NAME } from '../../shared/protocol.js';
 import { HttpError, badRequest } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SessionManager } from '../sessions/session-manager.js';
-import { refuseUpgrade } from '../terminals/upgrade-reply.js';
+import { PORT_COOKIE, readCredential, withoutCookie } from './credentials.js';
+import { refuseUpgrade, sendError } from './error-body.js';
 
 const PORT_PATH = /^\/api\/sessions\/([a-z0-9]{1,32})\/nodes\/([^/]+)\/ports\/(\d{1,5})(\/.*)?$/;
-export const PORT_COOKIE = 'workshop_token';
 const UPSTREAM_TIMEOUT_MS = 30_000;
 
 interface Target {
@@ -45,22 +45,19 @@ export function createPortProxy(sessions: SessionManager, log: Logger): PortProx
     const port = Number(portText);
     if (!NODE_NAME.test(nodeName)) throw badRequest('invalid node name');
     if (port < 1 || port > 65535) throw badRequest('a port is 1-65535');
-    const queryToken = url.searchParams.get('token') ?? undefined;
-    const header = req.headers.authorization;
-    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const token = bearer || queryToken || readCookie(req.headers.cookie, PORT_COOKIE);
-    const session = sessions.authorize(sessionId, token);
-    const node = sessions.node(session, nodeName);
+    const credential = readCredential(req, PORT_COOKIE);
+    const session = sessions.authorize(sessionId, credential?.token);
+    const address = sessions.nodeAddress(session, nodeName);
     url.searchParams.delete('token');
     const query = url.searchParams.toString();
     return {
       sessionId: session.id,
       prefix: `/api/sessions/${sessionId}/nodes/${nodeName}/ports/${port}`,
-      address: node.address,
+      address,
       port,
       path: `${rest ?? '/'}${query ? `?${query}` : ''}`,
       bare: rest === undefined,
-      tokenFromQuery: queryToken && token === queryToken ? queryToken : undefined,
+      tokenFromQuery: credential?.source === 'query' ? credential.token : undefined,
     };
   }
 
@@ -68,7 +65,7 @@ export function createPortProxy(sessions: SessionManager, log: Logger): PortProx
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = value;
     if (typeof headers.authorization === 'string' && headers.authorization.startsWith('Bearer ')) delete headers.authorization;
-    const cookie = stripCookie(req.headers.cookie, PORT_COOKIE);
+    const cookie = withoutCookie(req.headers.cookie, PORT_COOKIE);
     if (cookie) headers.cookie = cookie;
     else delete headers.cookie;
     headers.host = `${target.address}:${target.port}`;
@@ -92,7 +89,8 @@ export function createPortProxy(sessions: SessionManager, log: Logger): PortProx
       try {
         target = resolve(req);
       } catch (error) {
-        return sendError(res, error);
+        sendError(res, error);
+        return;
       }
       if (target.tokenFromQuery) res.setHeader('Set-Cookie', cookieFor(target, target.tokenFromQuery));
       if ((req.method === 'GET' || req.method === 'HEAD') && (target.bare || target.tokenFromQuery)) {
@@ -148,33 +146,4 @@ export function createPortProxy(sessions: SessionManager, log: Logger): PortProx
       return true;
     },
   };
-}
-
-function sendError(res: ServerResponse, error: unknown): void {
-  const status = error instanceof HttpError ? error.status : 500;
-  const code = error instanceof HttpError ? error.code : 'internal';
-  const message = error instanceof HttpError ? error.message : 'internal error';
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { status, code, message } }));
-}
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(index + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
-export function stripCookie(header: string | undefined, name: string): string {
-  return (header ?? '')
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part && part.split('=')[0].trim() !== name)
-    .join('; ');
 }

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { SessionStatusView } from '../../shared/protocol.js';
-import { sessionToken } from '../http/session-token.js';
+import { sessionStatus } from '../ports/session-status.js';
 import type { SessionManager } from '../sessions/session-manager.js';
-import { NODE_STATUS_COMMAND, parseNodeStatus } from './node-status.js';
+import { sessionToken } from './credentials.js';
 
 const CACHE_MS = 3000;
 
@@ -19,19 +19,7 @@ export function statusRouter(sessions: SessionManager): Router {
     const session = sessions.authorize(String(req.params.id), sessionToken(req));
     const cached = cache.get(session.id);
     if (cached && Date.now() - cached.at < CACHE_MS) return void res.json(await cached.view);
-    const view = (async (): Promise<SessionStatusView> => {
-      const nodes = await Promise.all(
-        [...session.nodes.values()].map(async (node) => {
-          try {
-            const result = await sessions.backend.exec(node, NODE_STATUS_COMMAND, { timeoutMs: 8000, maxOutputBytes: 64 * 1024 });
-            return parseNodeStatus(node.name, result.output);
-          } catch {
-            return { name: node.name, reachable: false, swarm: { state: 'unknown', role: null }, ports: [] };
-          }
-        }),
-      );
-      return { nodes, checkedAt: new Date().toISOString() };
-    })();
+    const view = sessionStatus(session, sessions.nodeExec(session, 'status'));
     cache.set(session.id, { at: Date.now(), view });
     view.catch(() => cache.delete(session.id));
     res.json(await view);

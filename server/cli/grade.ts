@@ -57,7 +57,9 @@ async function fromDockerHost(options: GradeOptions): Promise<{ run: CheckRunVie
     return answer;
   };
   const checks = (options.step === undefined ? lesson.steps : lesson.steps.slice(options.step, options.step + 1)).flatMap((s) => s.checks);
-  const values = await computePlaceholderValues(nodes, exec, listPlaceholders(JSON.stringify(checks.map((c) => c.assertions))));
+  const computed = await computePlaceholderValues(nodes, exec, listPlaceholders(JSON.stringify(checks.map((c) => c.assertions))));
+  // Values come from the engines and are filled into probe commands: keep only what addresses and tokens look like.
+  const values = Object.fromEntries(Object.entries(computed).filter(([, value]) => /^[A-Za-z0-9.:[\]-]+$/.test(value)));
   const run = await runLessonChecks(lesson, options.step, exec, nodes.map((n) => n.name), values, reader);
   printNodes(nodes, unread);
   return { run, title: lesson.meta.title };

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { MANAGER_ENDPOINTS } from '../checks/collect-script.js';
 import type { NodeReader } from '../checks/collect-snapshot.js';
 import type { DockerContainer, DockerInfo, SwarmNode } from '../checks/docker-types.js';
@@ -46,7 +47,8 @@ export async function discoverNodes(dockerHost: string, overrides: ReadonlyMap<s
     for (const node of listed as SwarmNode[]) {
       const name = nameOf(node);
       if (nodes.some((n) => n.name === name)) continue; // a stale entry with a reused host name: the first one wins
-      const address = node.Status?.Addr ?? '';
+      // The address may end up in a probe's shell command as {{<node>.ip}}: only a plain IP is taken.
+      const address = isIP(node.Status?.Addr ?? '') ? node.Status!.Addr! : '';
       const role = node.Spec?.Role === 'manager' ? 'manager' : 'worker';
       const self = node.ID === info.Swarm?.NodeID;
       const override = engineFor(name);
@@ -56,7 +58,8 @@ export async function discoverNodes(dockerHost: string, overrides: ReadonlyMap<s
     }
   } else {
     const name = NODE_NAME.test(info.Name) ? info.Name : 'node1';
-    nodes.push({ name, address: info.Swarm?.NodeAddr ?? manager.host ?? '127.0.0.1', engine: engineFor(name) ?? manager, source: overrides.has(name) ? '--node' : 'docker-host' });
+    const nodeAddr = info.Swarm?.NodeAddr ?? '';
+    nodes.push({ name, address: isIP(nodeAddr) ? nodeAddr : manager.host ?? '127.0.0.1', engine: engineFor(name) ?? manager, source: overrides.has(name) ? '--node' : 'docker-host' });
   }
   for (const [name, address] of overrides) {
     if (!nodes.some((n) => n.name === name)) nodes.push({ name, address: parseEngineAddress(address).host ?? '', engine: parseEngineAddress(address), source: '--node' });

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { ASSERTION_KINDS, ASSERTION_SCHEMAS, type Assertion, type AssertionKind } from './assertion-schema.js';
 
 /** One graded check, as written in a ```check block (YAML). */
+/** A check's stable id: kebab-case, unique within its lesson; results and translations are keyed by it. */
+export const CHECK_ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
 const CheckHeader = z.strictObject({
+  id: z.string().regex(CHECK_ID_PATTERN, 'a check id is kebab-case, e.g. node2-joined').optional(),
   title: z.string().min(1),
   points: z.number().int().min(0).default(1),
   hint: z.string().optional(),
@@ -14,6 +18,8 @@ const CheckHeader = z.strictObject({
 });
 
 export interface Check {
+  /** As written in the block; lessons without one fall back to a positional id (see parse-lesson). */
+  declaredId?: string;
   title: string;
   points: number;
   hint?: string;
@@ -63,6 +69,6 @@ export function parseCheck(raw: unknown): { check?: Check; issues: SchemaIssue[]
     if (result.assertion) assertions.push(result.assertion);
   });
   if (issues.length > 0) return { issues };
-  const { title, points, hint, solution, expect_before } = header.data;
-  return { check: { title, points, hint, solution, expectBefore: expect_before, assertions }, issues };
+  const { id, title, points, hint, solution, expect_before } = header.data;
+  return { check: { ...(id ? { declaredId: id } : {}), title, points, hint, solution, expectBefore: expect_before, assertions }, issues };
 }

@@ -5,8 +5,11 @@ import type { CheckRunView } from '../checks/run-lesson-checks.js';
 import { runLessonChecks } from '../checks/run-lesson-checks.js';
 import { exportReports, type ExportFormat } from '../grading/exports.js';
 import { reportFromRun, type GradeReport } from '../grading/grade-report.js';
-import { dockerHostExec, dockerHostNodeName } from '../grading/docker-host-exec.js';
+import { discoverNodes, dockerHostReader, type GradedNode } from '../grading/docker-host-cluster.js';
+import { dockerHostExec, type EngineAddress } from '../grading/docker-host-exec.js';
 import { lessonIndex, loadLessons } from '../lessons/load-lessons.js';
+import { computePlaceholderValues } from '../lessons/placeholder-values.js';
+import { listPlaceholders } from '../lessons/placeholders.js';
 
 interface GradeOptions {
   lesson: string;
@@ -15,6 +18,8 @@ interface GradeOptions {
   session?: string;
   token?: string;
   dockerHost?: string;
+  /** `name=tcp://host:2375`: where to read a node's engine when the swarm's own address for it does not answer. */
+  node?: string[];
   name: string;
   report?: string;
   lessonsDir?: string;
@@ -41,9 +46,45 @@ async function fromDockerHost(options: GradeOptions): Promise<{ run: CheckRunVie
   const lessons = lessonIndex(await loadLessons(options.lessonsDir ?? config.lessonsDir));
   const lesson = lessons.get(options.lesson);
   if (!lesson) throw new Error(`no lesson ${options.lesson}; known: ${[...lessons.keys()].join(', ')}`);
-  const exec = dockerHostExec(options.dockerHost!);
-  const node = await dockerHostNodeName(options.dockerHost!);
-  return { run: await runLessonChecks(lesson, options.step, exec, [node], {}), title: lesson.meta.title };
+  const nodes = await discoverNodes(options.dockerHost!, nodeOverrides(options.node ?? []));
+  const engines = new Map(nodes.flatMap((n): [string, EngineAddress][] => (n.engine ? [[n.name, n.engine]] : [])));
+  const exec = dockerHostExec(engines);
+  const unread = new Map<string, string>();
+  const read = dockerHostReader(nodes);
+  const reader = async (name: string) => {
+    const answer = await read(name);
+    if ('unreachable' in answer) unread.set(name, answer.unreachable);
+    return answer;
+  };
+  const checks = (options.step === undefined ? lesson.steps : lesson.steps.slice(options.step, options.step + 1)).flatMap((s) => s.checks);
+  const computed = await computePlaceholderValues(nodes, exec, listPlaceholders(JSON.stringify(checks.map((c) => c.assertions))));
+  // Values come from the engines and are filled into probe commands: keep only what addresses and tokens look like.
+  const values = Object.fromEntries(Object.entries(computed).filter(([, value]) => /^[A-Za-z0-9.:[\]-]+$/.test(value)));
+  const run = await runLessonChecks(lesson, options.step, exec, nodes.map((n) => n.name), values, reader);
+  printNodes(nodes, unread);
+  return { run, title: lesson.meta.title };
+}
+
+/** Parses the repeated `--node name=address` options. */
+export function nodeOverrides(specs: readonly string[]): Map<string, string> {
+  const overrides = new Map<string, string>();
+  for (const spec of specs) {
+    const match = /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(.+)$/.exec(spec);
+    if (!match) throw new Error(`--node ${spec}: write it as name=tcp://host:2375`);
+    overrides.set(match[1], match[2]);
+  }
+  return overrides;
+}
+
+/** Says plainly which nodes were read and which could not be. */
+function printNodes(nodes: readonly GradedNode[], unread: ReadonlyMap<string, string>): void {
+  console.log(`Read ${nodes.length - unread.size} of ${nodes.length} nodes:`);
+  for (const node of nodes) {
+    const where = node.engine ? `${node.engine.dockerHost} (${node.source === 'swarm' ? 'address from the swarm' : node.source})` : 'no address';
+    console.log(`  ${unread.has(node.name) ? 'NOT READ' : 'read    '}  ${node.name}  ${where}`);
+    if (unread.has(node.name)) console.log(`            ${unread.get(node.name)}`);
+  }
+  console.log('');
 }
 
 function printTable(report: GradeReport): void {

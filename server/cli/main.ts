@@ -31,6 +31,7 @@ program
   .option('--session <id>', 'session id on that server')
   .addOption(new Option('--token <token>', 'session token').env('WORKSHOP_TOKEN'))
   .option('--docker-host <address>', 'a swarm manager: tcp://host:2375, unix:///var/run/docker.sock, or a socket path')
+  .option('--node <name=address>', "a node's engine, when the address the swarm reports for it does not answer (repeatable)", (spec: string, all: string[]) => [...all, spec], [] as string[])
   .option('--name <learner>', 'name to put in the report', 'learner')
   .option('--report <file>', 'write a report file (.json, .xml for JUnit, .csv)')
   .option('--lessons-dir <dir>', 'where the lessons are (docker-host mode)')

@@ -20,7 +20,10 @@ export interface CodeBlock {
 }
 
 export interface LessonCheck extends Check {
-  /** `<step>.<index>`, stable while the lesson text keeps its order. */
+  /**
+   * The `id:` written in the check block (kebab-case, unique within the lesson): what results, the
+   * dashboard and translations are keyed by. A check without one gets `<step>.<index>`, which lint refuses.
+   */
   id: string;
   step: number;
   index: number;

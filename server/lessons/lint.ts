@@ -35,6 +35,8 @@ function lintParsed(lesson: Lesson): LessonProblem[] {
       if (!block.content.trim()) at(block.line, 'a runnable block is empty');
     }
     for (const check of step.checks) {
+      if (check.declaredId === undefined) at(check.line, `check "${check.title}": give it a stable \`id:\` (kebab-case, unique in the lesson)`);
+      if (!check.hint?.trim()) at(check.line, `check "${check.title}": give it a \`hint:\` for the learner who fails it`);
       for (const assertion of check.assertions) {
         for (const node of nodesOf(assertion)) if (!nodeNames.includes(node)) at(check.line, `check "${check.title}": node \`${node}\` is not in template ${lesson.meta.template}`);
         if (assertion.kind === 'custom' && !Object.hasOwn(CUSTOM_CHECKS, assertion.custom)) at(check.line, `check "${check.title}": unknown custom check \`${assertion.custom}\``);

@@ -59,7 +59,7 @@ function buildStep(section: Section, index: number, file: string, lineOf: (t: To
     const info = parseFenceInfo(token.info);
     if (info.lang === 'check') {
       const check = parseCheckBlock(token, line, file, problems);
-      if (check) checks.push({ ...check, id: `${index}.${checks.length}`, step: index, index: checks.length });
+      if (check) checks.push({ ...check, id: check.declaredId ?? `${index}.${checks.length}`, step: index, index: checks.length });
       continue;
     }
     for (const word of info.unknown) problems.push({ file, line, message: `unknown code block attribute \`${word}\`` });
@@ -105,6 +105,12 @@ export function parseLessonSource(source: string, file: string): { lesson?: Less
   }
   if (steps.length === 0) problems.push({ file, line: split.bodyLineOffset + 1, message: 'a lesson needs at least one step (a `##` heading)' });
   const built = steps.map((section, index) => buildStep(section, index, file, lineOf, problems));
+  const seen = new Map<string, number>();
+  for (const check of built.flatMap((step) => step.checks)) {
+    const first = seen.get(check.id);
+    if (first !== undefined) problems.push({ file, line: check.line, message: `check id \`${check.id}\` is also used by the check on line ${first}` });
+    else seen.set(check.id, check.line);
+  }
   if (!front.meta) return { problems };
   return { lesson: { file, meta: front.meta, introHtml: renderTokens(intro), steps: built }, problems };
 }

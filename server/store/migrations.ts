@@ -80,4 +80,61 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE sessions ADD COLUMN owner_id TEXT;
   UPDATE sessions SET owner_id = (SELECT id FROM learners WHERE learners.session_id = sessions.id) WHERE owner_digest IS NOT NULL;
   `,
+  // 4: checks are keyed by their declared id instead of their position (`<step>.<index>`). Results of the
+  // bundled lessons move to the new ids where the check kept its title; positional results of checks that
+  // changed meaning (their title changed) are dropped, and the next check run records them afresh.
+  `
+  CREATE TEMP TABLE check_id_renames (lesson TEXT NOT NULL, old_id TEXT NOT NULL, new_id TEXT NOT NULL);
+  INSERT INTO check_id_renames (lesson, old_id, new_id) VALUES
+    ('swarm-init', '0.0', 'not-in-swarm-yet'),
+    ('swarm-init', '1.0', 'node1-manager'),
+    ('swarm-init', '2.0', 'ingress-network'),
+    ('swarm-init', '3.0', 'one-manager'),
+    ('join-nodes', '0.0', 'node1-leads'),
+    ('join-nodes', '2.0', 'node2-worker'),
+    ('join-nodes', '3.0', 'token-rotated'),
+    ('join-nodes', '4.0', 'node3-removed'),
+    ('join-nodes', '5.0', 'node3-manager'),
+    ('join-nodes', '6.0', 'three-managers'),
+    ('join-nodes', '7.0', 'one-manager-again'),
+    ('services', '0.0', 'web-created'),
+    ('services', '1.0', 'replica-answers'),
+    ('services', '2.0', 'scaled-to-five'),
+    ('services', '3.0', 'scaled-to-three'),
+    ('services', '4.0', 'self-healed'),
+    ('services', '6.0', 'services-removed'),
+    ('placement', '0.0', 'workers-only'),
+    ('placement', '1.0', 'node2-labelled'),
+    ('placement', '3.0', 'volume-only-on-node2'),
+    ('stacks', '1.0', 'app-deployed'),
+    ('stacks', '4.0', 'dailylog-deployed'),
+    ('stacks', '5.0', 'stacks-removed'),
+    ('configs-secrets', '0.0', 'config-created'),
+    ('configs-secrets', '1.0', 'secrets-created'),
+    ('configs-secrets', '2.0', 'mounted-in-service'),
+    ('configs-secrets', '3.0', 'mounted-in-stack'),
+    ('configs-secrets', '4.0', 'secret-rotated'),
+    ('rolling-updates', '0.0', 'update-policy'),
+    ('rolling-updates', '1.0', 'policy-tuned'),
+    ('rolling-updates', '2.0', 'updated-to-web2'),
+    ('rolling-updates', '3.0', 'rolled-back-by-hand'),
+    ('rolling-updates', '4.0', 'rolled-back-automatically'),
+    ('rolling-updates', '5.0', 'task-history-limit'),
+    ('drain-maintenance', '0.0', 'spread-over-five'),
+    ('drain-maintenance', '1.0', 'node1-drained'),
+    ('drain-maintenance', '2.0', 'updated-while-drained'),
+    ('drain-maintenance', '3.0', 'node1-active'),
+    ('drain-maintenance', '4.0', 'rebalanced'),
+    ('drain-maintenance', '5.0', 'leader-replaced'),
+    ('final-exercise', '0.0', 'db-node-labelled'),
+    ('final-exercise', '0.1', 'secret-and-network'),
+    ('final-exercise', '1.0', 'db-pinned'),
+    ('final-exercise', '1.1', 'api-on-workers'),
+    ('final-exercise', '1.2', 'front-published');
+  UPDATE check_results SET check_id = (
+    SELECT new_id FROM check_id_renames r WHERE r.lesson = check_results.lesson AND r.old_id = check_results.check_id
+  ) WHERE EXISTS (SELECT 1 FROM check_id_renames r WHERE r.lesson = check_results.lesson AND r.old_id = check_results.check_id);
+  DELETE FROM check_results WHERE lesson IN ('configs-secrets', 'drain-maintenance', 'final-exercise', 'join-nodes', 'placement', 'rolling-updates', 'services', 'stacks', 'swarm-init') AND check_id GLOB '[0-9]*.[0-9]*';
+  DROP TABLE check_id_renames;
+  `,
 ];

@@ -55,9 +55,20 @@ describe('lesson lint', () => {
       '12: node `node2` is not in template single (node1)',
       '12: unknown placeholder {{node2.ip}}',
       '12: unknown placeholder {{swarm.secret}}',
+      '16: check "t": give it a stable `id:` (kebab-case, unique in the lesson)',
+      '16: check "t": give it a `hint:` for the learner who fails it',
       '16: check "t": unknown custom check `nope`',
       '16: check "t": node `node4` is not in template single',
     ]);
+  });
+
+  it('accepts a check with an id and a hint', () => {
+    const lesson = [
+      '---', 'id: ok', 'title: T', 'summary: S', 'template: single', 'swarm: false', 'minutes: 5', '---', '',
+      '## Step', '',
+      '```check', 'id: node1-active', 'title: t', 'hint: Run docker swarm init.', 'assert:', '  - swarm: node1', '```',
+    ].join('\n');
+    expect(lintLessonSource(lesson, 'ok.md')).toEqual([]);
   });
 
   it('needs front matter and steps', () => {

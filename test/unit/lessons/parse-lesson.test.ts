@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockCommand, resolveBlockCommand } from '../../../server/lessons/block-command.js';
-import { parseLesson } from '../../../server/lessons/parse-lesson.js';
+import { parseLesson, parseLessonSource } from '../../../server/lessons/parse-lesson.js';
 
 const source = `---
 id: demo
@@ -29,6 +29,7 @@ services: {}
 \`\`\`
 
 \`\`\`check
+id: web-exists
 title: web exists
 points: 2
 assert:
@@ -80,8 +81,19 @@ describe('parseLesson', () => {
 
   it('parses checks with defaults', () => {
     expect(lesson.steps[0].checks).toEqual([
-      { id: '0.0', step: 0, index: 0, line: 27, title: 'web exists', points: 2, solution: true, expectBefore: 'fail', hint: undefined, assertions: [{ kind: 'service', service: 'web' }] },
+      { id: 'web-exists', declaredId: 'web-exists', step: 0, index: 0, line: 27, title: 'web exists', points: 2, solution: true, expectBefore: 'fail', hint: undefined, assertions: [{ kind: 'service', service: 'web' }] },
     ]);
+  });
+
+  it('keys checks by their declared id, falls back to <step>.<index>, and refuses a duplicate or malformed id', () => {
+    const head = '---\nid: ids\ntitle: T\nsummary: S\ntemplate: single\nswarm: false\nminutes: 5\n---\n\n## Step\n\n';
+    const check = (header: string) => `\`\`\`check\n${header}title: t\nassert:\n  - swarm: node1\n\`\`\`\n\n`;
+    const ok = parseLessonSource(head + check('id: first-check\n') + check(''), 'ids.md');
+    expect(ok.lesson?.steps[0].checks.map((c) => c.id)).toEqual(['first-check', '0.1']);
+    const twice = parseLessonSource(head + check('id: same\n') + check('id: same\n'), 'ids.md');
+    expect(twice.problems.map((p) => `${p.line}: ${p.message}`)).toEqual(['19: check id `same` is also used by the check on line 12']);
+    const malformed = parseLessonSource(head + check('id: Not_Kebab\n'), 'ids.md');
+    expect(malformed.problems.map((p) => `${p.line}: ${p.message}`)).toEqual(['13: check id: a check id is kebab-case, e.g. node2-joined']);
   });
 
   it('turns blocks into commands, file blocks into heredocs', () => {

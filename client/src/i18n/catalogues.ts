@@ -12,3 +12,12 @@ export type Language = keyof typeof catalogues;
 export interface Catalogue {
   [key: string]: string | Catalogue;
 }
+
+/** The first of the browser's preferred languages that has a catalogue, else English. */
+export function pickLanguage(preferred: readonly string[], available: readonly string[] = Object.keys(catalogues)): Language {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (available.includes(base)) return base as Language;
+  }
+  return 'en';
+}

@@ -1,20 +1,11 @@
 import i18next from 'i18next';
-import { catalogues, type Language } from './catalogues.js';
+import { catalogues, pickLanguage } from './catalogues.js';
 import type { en } from './en.js';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     resources: { translation: typeof en };
   }
-}
-
-/** The first of the browser's preferred languages that has a catalogue, else English. */
-export function pickLanguage(preferred: readonly string[], available: readonly string[] = Object.keys(catalogues)): Language {
-  for (const tag of preferred) {
-    const base = tag.toLowerCase().split('-')[0];
-    if (available.includes(base)) return base as Language;
-  }
-  return 'en';
 }
 
 const language = pickLanguage([...new URLSearchParams(location.search).getAll('lang'), ...navigator.languages]);

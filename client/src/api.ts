@@ -1,9 +1,8 @@
-import type { CreatedSessionView, ErrorView, SessionStatusView, SessionView, TemplateName } from '../../shared/protocol.js';
-
-export interface Credentials {
-  id: string;
-  token: string;
-}
+import type * as z from 'zod/mini';
+import type { TemplateName } from '../../shared/protocol.js';
+import { CreatedSessionViewSchema, ErrorViewSchema, SessionStatusViewSchema, SessionViewSchema } from '../../shared/view-schemas.js';
+import { t } from './i18n/i18n.js';
+import type { Credentials } from './storage.js';
 
 export class ApiError extends Error {
   constructor(
@@ -13,40 +12,48 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+
+  /** The session (or the learner's access to it) is gone: the page stops using it. */
+  get sessionGone(): boolean {
+    return this.status === 404 || this.status === 403;
+  }
 }
 
-/** One JSON call; errors become ApiError with the server's message. */
-export async function call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+interface CallOptions {
+  token?: string;
+  body?: unknown;
+}
+
+async function send(method: string, path: string, { token, body }: CallOptions): Promise<Response> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 204) return undefined as T;
-  const json = (await res.json().catch(() => null)) as unknown;
-  if (!res.ok) throw new ApiError(res.status, (json as ErrorView | null)?.error?.message ?? `${method} ${path}: HTTP ${res.status}`, (json as ErrorView | null)?.error?.code);
-  return json as T;
+  if (!res.ok) {
+    const error = ErrorViewSchema.safeParse(await res.json().catch(() => null));
+    throw error.success ? new ApiError(res.status, error.data.error.message, error.data.error.code) : new ApiError(res.status, t('errors.http', { method, path, status: res.status }));
+  }
+  return res;
 }
 
-/** The REST calls the workspace makes (docs/api.md). */
+/** One JSON call, its answer validated with the schema from shared/; errors become ApiError with the server's message. */
+export async function call<T>(schema: z.ZodMiniType<T>, method: string, path: string, options: CallOptions = {}): Promise<T> {
+  const res = await send(method, path, options);
+  const parsed = schema.safeParse(await res.json().catch(() => undefined));
+  if (!parsed.success) throw new ApiError(res.status, t('errors.badAnswer', { method, path }), 'bad_answer');
+  return parsed.data;
+}
+
+/** A call whose answer has no body (204) or one the page does not read. */
+export async function callVoid(method: string, path: string, options: CallOptions = {}): Promise<void> {
+  await send(method, path, options);
+}
+
+/** The session calls the workspace makes (docs/api.md). */
 export const api = {
-  create: (template: TemplateName, swarm: boolean) => call<CreatedSessionView>('POST', '/api/sessions', undefined, { template, swarm }),
-  get: (c: Credentials) => call<SessionView>('GET', `/api/sessions/${c.id}`, c.token),
-  extend: (c: Credentials) => call<SessionView>('POST', `/api/sessions/${c.id}/extend`, c.token),
-  end: (c: Credentials) => call<void>('DELETE', `/api/sessions/${c.id}`, c.token),
-  status: (c: Credentials) => call<SessionStatusView>('GET', `/api/sessions/${c.id}/node-status`, c.token),
-  exec: (c: Credentials, node: string, command: string) =>
-    call<{ exitCode: number; output: string }>('POST', `/api/sessions/${c.id}/nodes/${node}/exec`, c.token, { command }),
-  createFor: (template: TemplateName, swarm: boolean, lesson: string) => call<CreatedSessionView>('POST', '/api/sessions', undefined, { template, swarm, lesson }),
+  create: (template: TemplateName, swarm: boolean, lesson?: string) => call(CreatedSessionViewSchema, 'POST', '/api/sessions', { body: { template, swarm, ...(lesson ? { lesson } : {}) } }),
+  get: (c: Credentials) => call(SessionViewSchema, 'GET', `/api/sessions/${c.id}`, { token: c.token }),
+  extend: (c: Credentials) => call(SessionViewSchema, 'POST', `/api/sessions/${c.id}/extend`, { token: c.token }),
+  end: (c: Credentials) => callVoid('DELETE', `/api/sessions/${c.id}`, { token: c.token }),
+  status: (c: Credentials) => call(SessionStatusViewSchema, 'GET', `/api/sessions/${c.id}/node-status`, { token: c.token }),
 };
-
-export function terminalUrl(c: Credentials, node: string, query: Record<string, string | number | undefined>): string {
-  const params = new URLSearchParams({ token: c.token });
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/api/sessions/${c.id}/nodes/${node}/terminal?${params}`;
-}
-
-/** A link that opens a node's port in a new tab; the proxy swaps the token for a cookie and drops it from the URL. */
-export function portUrl(c: Credentials, node: string, port: number): string {
-  return `/api/sessions/${c.id}/nodes/${node}/ports/${port}/?token=${encodeURIComponent(c.token)}`;
-}

@@ -1,11 +1,15 @@
+import { html, nothing, render } from 'lit-html';
+import { repeat } from 'lit-html/directives/repeat.js';
 import type { ClusterNodeView, ClusterTaskView, ClusterView } from '../../shared/lesson-protocol.js';
-import { h } from './dom.js';
+import { t } from './i18n/i18n.js';
 
 const TASK_ORDER = ['running', 'starting', 'preparing', 'assigned', 'accepted', 'pending', 'new', 'ready'];
 
 function taskLabel(task: ClusterTaskView): string {
   return task.slot === undefined ? task.service : `${task.service}.${task.slot}`;
 }
+
+const withoutDigest = (image: string) => image.replace(/@sha256:[0-9a-f]+$/, '');
 
 function stateClass(state: string | undefined): string {
   if (!state) return 'unknown';
@@ -15,91 +19,83 @@ function stateClass(state: string | undefined): string {
   return 'busy';
 }
 
-function taskRow(task: ClusterTaskView): HTMLElement {
-  return h(
-    'li',
-    { class: `task ${stateClass(task.state)}`, title: task.error ?? `${task.state} (desired ${task.desired})` },
-    h('span', { class: 'task-dot', 'aria-hidden': 'true' }),
-    h('span', { class: 'task-name' }, taskLabel(task)),
-    h('span', { class: 'task-state' }, task.state === task.desired || task.desired === 'running' ? task.state : `${task.state} → ${task.desired}`),
-    h('span', { class: 'task-image' }, task.image.replace(/@sha256:[0-9a-f]+$/, '')),
-  );
+function taskRow(task: ClusterTaskView) {
+  return html`<li class="task ${stateClass(task.state)}" title=${task.error ?? t('cluster.taskTitle', { state: task.state, desired: task.desired })}>
+    <span class="task-dot" aria-hidden="true"></span>
+    <span class="task-name">${taskLabel(task)}</span>
+    <span class="task-state">${task.state === task.desired || task.desired === 'running' ? task.state : `${task.state} → ${task.desired}`}</span>
+    <span class="task-image">${withoutDigest(task.image)}</span>
+  </li>`;
 }
 
-function nodeCard(node: ClusterNodeView): HTMLElement {
-  const badges: HTMLElement[] = [];
-  if (node.error) badges.push(h('span', { class: 'badge down' }, 'unreachable'));
-  else if (node.swarm !== 'active') badges.push(h('span', { class: 'badge' }, node.swarm === 'inactive' ? 'no swarm' : node.swarm));
-  if (node.role) badges.push(h('span', { class: `badge ${node.leader ? 'leader' : node.role}` }, node.leader ? '★ leader' : node.role));
-  if (node.availability && node.availability !== 'active') badges.push(h('span', { class: `badge avail-${node.availability}` }, node.availability));
+function nodeBadges(node: ClusterNodeView) {
+  return html`${node.error
+    ? html`<span class="badge down">${t('cluster.unreachable')}</span>`
+    : node.swarm !== 'active'
+      ? html`<span class="badge">${node.swarm === 'inactive' ? t('cluster.noSwarm') : node.swarm}</span>`
+      : nothing}
+  ${node.role ? html`<span class="badge ${node.leader ? 'leader' : node.role}">${node.leader ? t('cluster.leader') : t(`roles.${node.role}`)}</span>` : nothing}
+  ${node.availability && node.availability !== 'active' ? html`<span class="badge avail-${node.availability}">${node.availability}</span>` : nothing}`;
+}
+
+function nodeCard(node: ClusterNodeView) {
   const tasks = node.tasks
-    .filter((t) => t.desired !== 'shutdown' || t.state === 'running')
+    .filter((task) => task.desired !== 'shutdown' || task.state === 'running')
     .sort((a, b) => TASK_ORDER.indexOf(a.state) - TASK_ORDER.indexOf(b.state) || taskLabel(a).localeCompare(taskLabel(b), undefined, { numeric: true }));
   const stopped = node.tasks.length - tasks.length;
-  const meta = node.error
-    ? h('div', { class: 'node-error' }, node.error)
-    : h(
-        'div',
-        { class: 'node-meta' },
-        h('span', { class: `state ${stateClass(node.state)}` }, node.state ?? (node.swarm === 'active' ? 'unknown' : 'standalone engine')),
-        node.availability ? h('span', { class: `avail ${node.availability}` }, `availability: ${node.availability}`) : null,
-      );
-  return h(
-    'article',
-    { class: `node-card${node.error || node.state === 'down' ? ' is-down' : ''}${node.availability === 'drain' ? ' is-drain' : ''}`, 'data-node': node.name },
-    h('header', {}, h('strong', { class: 'node-name' }, node.name), h('span', { class: 'node-badges' }, ...badges)),
-    meta,
-    tasks.length
-      ? h('ul', { class: 'tasks' }, ...tasks.map(taskRow))
-      : h('p', { class: 'no-tasks' }, node.swarm === 'active' ? 'no tasks' : ''),
-    stopped ? h('p', { class: 'stopped-tasks' }, `${stopped} stopped task${stopped === 1 ? '' : 's'} hidden`) : null,
-  );
+  return html`<article class="node-card ${node.error || node.state === 'down' ? 'is-down' : ''} ${node.availability === 'drain' ? 'is-drain' : ''}" data-node=${node.name}>
+    <header><strong class="node-name">${node.name}</strong><span class="node-badges">${nodeBadges(node)}</span></header>
+    ${node.error
+      ? html`<div class="node-error">${node.error}</div>`
+      : html`<div class="node-meta">
+          <span class="state ${stateClass(node.state)}">${node.state ?? (node.swarm === 'active' ? t('cluster.unknown') : t('cluster.standalone'))}</span>
+          ${node.availability ? html`<span class="avail ${node.availability}">${t('cluster.availability', { availability: node.availability })}</span>` : nothing}
+        </div>`}
+    ${tasks.length
+      ? html`<ul class="tasks">${repeat(tasks, (task) => `${taskLabel(task)} ${task.state} ${task.desired}`, taskRow)}</ul>`
+      : html`<p class="no-tasks">${node.swarm === 'active' ? t('cluster.noTasks') : ''}</p>`}
+    ${stopped ? html`<p class="stopped-tasks">${t('cluster.stoppedHidden', { count: stopped })}</p>` : nothing}
+  </article>`;
 }
 
-/** Renders a cluster: services at the top, then one card per node with its tasks. */
-export function renderCluster(el: HTMLElement, view: ClusterView): void {
-  const services = view.services.length
-    ? h(
-        'div',
-        { class: 'services' },
-        ...view.services.map((s) => {
-          const desired = s.mode === 'global' ? undefined : s.replicas;
-          const healthy = desired === undefined ? s.running > 0 : s.running === desired;
-          return h(
-            'div',
-            { class: `service-chip ${healthy ? 'ok' : 'busy'}`, title: `${s.mode} · ${s.image}` },
-            h('strong', {}, s.name),
-            h('span', {}, desired === undefined ? `${s.running} running (global)` : `${s.running}/${desired}`),
-            h('small', {}, s.image.replace(/@sha256:[0-9a-f]+$/, '')),
-          );
-        }),
-      )
-    : null;
-  el.replaceChildren(
-    ...(services ? [h('h3', { class: 'cluster-heading' }, 'Services'), services] : []),
-    h('h3', { class: 'cluster-heading' }, 'Nodes'),
-    h('div', { class: 'node-grid' }, ...view.nodes.map(nodeCard)),
-    h('p', { class: 'cluster-taken muted' }, `Read at ${new Date(view.takenAt).toLocaleTimeString()}`),
-  );
+function serviceChip(service: ClusterView['services'][number]) {
+  const desired = service.mode === 'global' ? undefined : service.replicas;
+  const healthy = desired === undefined ? service.running > 0 : service.running === desired;
+  return html`<div class="service-chip ${healthy ? 'ok' : 'busy'}" title="${service.mode} · ${service.image}">
+    <strong>${service.name}</strong>
+    <span>${desired === undefined ? t('cluster.runningGlobal', { running: service.running }) : `${service.running}/${desired}`}</span>
+    <small>${withoutDigest(service.image)}</small>
+  </div>`;
 }
 
-/** Polls a cluster source every few seconds while started, never two requests at once. */
+/** A cluster: services at the top, then one card per node with its tasks. */
+export function clusterTemplate(view: ClusterView) {
+  return html`${view.services.length
+      ? html`<h3 class="cluster-heading">${t('cluster.services')}</h3>
+          <div class="services">${repeat(view.services, (s) => s.name, serviceChip)}</div>`
+      : nothing}
+    <h3 class="cluster-heading">${t('cluster.nodes')}</h3>
+    <div class="node-grid">${repeat(view.nodes, (n) => n.name, nodeCard)}</div>
+    <p class="cluster-taken muted">${t('cluster.readAt', { time: new Date(view.takenAt).toLocaleTimeString() })}</p>`;
+}
+
+/** Polls a cluster source every few seconds while started, never two requests at once; renders in place. */
 export class ClusterPoller {
   private timer: number | undefined;
   private running = false;
   private busy = false;
+  private shown = false;
 
   constructor(
     private readonly el: HTMLElement,
     private readonly load: () => Promise<ClusterView>,
     private readonly intervalMs = 3000,
-    private readonly onError: (error: Error) => void = () => undefined,
   ) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    if (!this.el.childElementCount) this.el.replaceChildren(h('p', { class: 'muted cluster-loading' }, 'Reading the cluster…'));
+    if (!this.shown) render(html`<p class="muted cluster-loading">${t('cluster.loading')}</p>`, this.el);
     void this.poll();
   }
 
@@ -113,11 +109,11 @@ export class ClusterPoller {
     this.busy = true;
     try {
       const view = await this.load();
-      if (this.running) renderCluster(this.el, view);
+      if (this.running) render(clusterTemplate(view), this.el);
     } catch (error) {
-      this.onError(error as Error);
-      if (this.running) this.el.replaceChildren(h('p', { class: 'cluster-error' }, `Could not read the cluster: ${(error as Error).message}`));
+      if (this.running) render(html`<p class="cluster-error">${t('cluster.failed', { message: (error as Error).message })}</p>`, this.el);
     } finally {
+      this.shown = true;
       this.busy = false;
       clearTimeout(this.timer);
       if (this.running) this.timer = window.setTimeout(() => void this.poll(), document.hidden ? this.intervalMs * 3 : this.intervalMs);

@@ -1,125 +1,162 @@
+import { html, nothing, render, type TemplateResult } from 'lit-html';
+import { repeat } from 'lit-html/directives/repeat.js';
 import type { EventView } from '../../shared/classroom-protocol.js';
+import type { LessonSummary } from '../../shared/lesson-protocol.js';
 import { ApiError } from './api.js';
-import { button, h } from './dom.js';
+import { t } from './i18n/i18n.js';
 import { Dashboard } from './instructor/dashboard.js';
-import { eventForm } from './instructor/event-form.js';
+import { eventForm, type EventFormState } from './instructor/event-form.js';
 import { instructorApi } from './instructor/instructor-api.js';
 import { lessonApi } from './lesson-panel/lesson-api.js';
 
 /** The instructor's page: login, events, and the live dashboard of the chosen event. */
-const app = document.getElementById('app')!;
-const logout = document.getElementById('logout') as HTMLButtonElement;
 
-function notConfigured(): void {
-  app.replaceChildren(
-    h(
-      'div',
-      { class: 'center' },
-      h(
-        'div',
-        { class: 'card narrow', id: 'not-configured' },
-        h('h1', {}, 'Instructor login is not set up'),
-        h('p', {}, 'No instructor password is configured on this server. On the server, run'),
-        h('pre', { class: 'command' }, 'npx workshop set-password'),
-        h('p', { class: 'muted' }, 'or start it with WORKSHOP_INSTRUCTOR_PASSWORD set (10 characters or more), then reload this page.'),
-      ),
-    ),
-  );
-}
-
-function login(message = ''): void {
-  const password = h('input', { type: 'password', id: 'password', autocomplete: 'current-password', required: '', 'aria-label': 'Instructor password' });
-  const status = h('p', { class: `form-status${message ? ' error' : ''}`, role: 'status' }, message);
-  const submit = h('button', { type: 'submit', class: 'button primary', id: 'login' }, 'Log in');
-  const form = h('form', { class: 'card narrow login-card' }, h('h1', {}, 'Instructor login'), h('label', { class: 'field' }, h('span', {}, 'Password'), password), submit, status);
-  form.onsubmit = async (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    try {
-      await instructorApi.login(password.value);
-      await consoleView();
-    } catch (error) {
-      status.className = 'form-status error';
-      status.textContent = (error as Error).message;
-      submit.disabled = false;
-      password.select();
-    }
-  };
-  app.replaceChildren(h('div', { class: 'center' }, form));
-  password.focus();
-}
-
-async function consoleView(selectId?: string): Promise<void> {
-  logout.hidden = false;
-  const [events, lessons] = await Promise.all([instructorApi.events(), lessonApi.list()]);
-  let dashboard: Dashboard | undefined;
-  let selected = selectId ?? new URLSearchParams(location.hash.slice(1)).get('event') ?? events.find((e) => !e.endedAt)?.id;
-  const list = h('nav', { class: 'event-list', 'aria-label': 'Events' });
-  const main = h('div', { class: 'instructor-main' });
-
-  const renderList = () => {
-    list.replaceChildren(
-      ...(events.length ? [] : [h('p', { class: 'muted empty-list' }, 'No events yet.')]),
-      ...[...events].reverse().map((event) =>
-        button(
-          [h('strong', {}, event.name), h('small', { class: 'muted' }, `${event.joinCode} · ${event.learners} learner${event.learners === 1 ? '' : 's'}${event.endedAt ? ' · ended' : ''}`)],
-          () => show(event.id),
-          { class: `event-item${event.id === selected ? ' current' : ''}${event.endedAt ? ' ended' : ''}`, 'data-event': event.id },
-        ),
-      ),
-    );
-  };
-
-  const replace = (view: EventView) => {
-    const index = events.findIndex((e) => e.id === view.id);
-    if (index >= 0) events[index] = view;
-    else events.push(view);
-    renderList();
-  };
-
-  function show(id: string): void {
-    dashboard?.dispose();
-    dashboard = undefined;
-    selected = id;
-    history.replaceState(null, '', `#event=${id}`);
-    const event = events.find((e) => e.id === id);
-    if (!event) return newEvent();
-    dashboard = new Dashboard(event, lessons, replace);
-    main.replaceChildren(dashboard.element);
-    renderList();
-  }
-
-  function newEvent(): void {
-    dashboard?.dispose();
-    dashboard = undefined;
-    selected = undefined;
-    renderList();
-    main.replaceChildren(eventForm(lessons, (view) => {
-      replace(view);
-      show(view.id);
-    }, () => (events.length ? show(events[events.length - 1].id) : newEvent())));
-  }
-
-  const create = button('+ New event', newEvent, { class: 'button primary new-event', id: 'new-event' });
-  app.replaceChildren(h('div', { class: 'instructor-layout' }, h('aside', { class: 'sidebar' }, create, h('h3', {}, 'Events'), list), main));
-  if (selected && events.some((e) => e.id === selected)) show(selected);
-  else newEvent();
-}
-
-async function boot(): Promise<void> {
-  logout.onclick = async () => {
+function page(content: TemplateResult | typeof nothing, loggedIn: boolean): void {
+  document.title = t('page.instructorTitle');
+  const logout = async () => {
     await instructorApi.logout().catch(() => undefined);
     location.hash = '';
     location.reload();
   };
+  render(
+    html`<header class="topbar">
+        <div class="brand"><span class="brand-mark" aria-hidden="true"></span>${t('page.brand')} <span class="role-tag">${t('instructor.role')}</span></div>
+        <div class="session-bar"><button id="logout" type="button" class="button" ?hidden=${!loggedIn} @click=${logout}>${t('instructor.logout')}</button></div>
+      </header>
+      <main id="app" class="instructor-app">${content}</main>`,
+    document.body,
+  );
+}
+
+function notConfigured(): void {
+  page(
+    html`<div class="center">
+      <div class="card narrow" id="not-configured">
+        <h1>${t('instructor.notConfigured.title')}</h1>
+        <p>${t('instructor.notConfigured.body')}</p>
+        <pre class="command">npx workshop set-password</pre>
+        <p class="muted">${t('instructor.notConfigured.env')}</p>
+      </div>
+    </div>`,
+    false,
+  );
+}
+
+function login(message = ''): void {
+  const draw = (state: { busy: boolean; message: string }) => {
+    const submit = async (event: SubmitEvent) => {
+      event.preventDefault();
+      const password = (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('#password')!;
+      draw({ busy: true, message: '' });
+      try {
+        await instructorApi.login(password.value);
+        await new Console().open();
+      } catch (error) {
+        draw({ busy: false, message: (error as Error).message });
+        password.select();
+      }
+    };
+    page(
+      html`<div class="center">
+        <form class="card narrow login-card" @submit=${submit}>
+          <h1>${t('instructor.login.title')}</h1>
+          <label class="field"><span>${t('instructor.login.password')}</span><input type="password" id="password" autocomplete="current-password" required aria-label=${t('instructor.login.passwordLabel')} autofocus /></label>
+          <button type="submit" class="button primary" id="login" ?disabled=${state.busy}>${t('instructor.login.submit')}</button>
+          <p class="form-status ${state.message ? 'error' : ''}" role="status">${state.message}</p>
+        </form>
+      </div>`,
+      false,
+    );
+  };
+  draw({ busy: false, message });
+  document.querySelector<HTMLInputElement>('#password')?.focus();
+}
+
+/** The logged-in view: the event list on the left, the chosen event's dashboard or the new-event form on the right. */
+class Console {
+  private events: EventView[] = [];
+  private lessons: LessonSummary[] = [];
+  private selected: string | undefined;
+  private dashboard: Dashboard | undefined;
+  private form: EventFormState | undefined;
+
+  async open(): Promise<void> {
+    [this.events, this.lessons] = await Promise.all([instructorApi.events(), lessonApi.list()]);
+    const wanted = new URLSearchParams(location.hash.slice(1)).get('event') ?? this.events.find((e) => !e.endedAt)?.id;
+    if (wanted && this.events.some((e) => e.id === wanted)) this.show(wanted);
+    else this.newEvent();
+  }
+
+  private replace(view: EventView): void {
+    const index = this.events.findIndex((e) => e.id === view.id);
+    if (index >= 0) this.events[index] = view;
+    else this.events.push(view);
+    this.draw();
+  }
+
+  private show(id: string): void {
+    this.dashboard?.dispose();
+    this.form = undefined;
+    const event = this.events.find((e) => e.id === id);
+    if (!event) return this.newEvent();
+    this.selected = id;
+    history.replaceState(null, '', `#event=${id}`);
+    this.dashboard = new Dashboard(event, this.lessons, (view) => this.replace(view));
+    this.draw();
+  }
+
+  private newEvent(): void {
+    this.dashboard?.dispose();
+    this.dashboard = undefined;
+    this.selected = undefined;
+    this.form = { busy: false, status: '', error: false };
+    this.draw();
+  }
+
+  private draw(): void {
+    const main = this.dashboard
+      ? this.dashboard.element
+      : this.form
+        ? eventForm(this.lessons, this.form, {
+            update: (state) => ((this.form = state), this.draw()),
+            created: (view) => (this.replace(view), this.show(view.id)),
+            cancel: () => (this.events.length ? this.show(this.events[this.events.length - 1].id) : this.newEvent()),
+          })
+        : nothing;
+    page(
+      html`<div class="instructor-layout">
+        <aside class="sidebar">
+          <button type="button" class="button primary new-event" id="new-event" @click=${() => this.newEvent()}>${t('instructor.newEvent')}</button>
+          <h3>${t('instructor.events')}</h3>
+          <nav class="event-list" aria-label=${t('instructor.events')}>
+            ${this.events.length ? nothing : html`<p class="muted empty-list">${t('instructor.noEvents')}</p>`}
+            ${repeat(
+              [...this.events].reverse(),
+              (event) => event.id,
+              (event) => html`<button type="button" class="event-item ${event.id === this.selected ? 'current' : ''} ${event.endedAt ? 'ended' : ''}" data-event=${event.id} @click=${() => this.show(event.id)}>
+                <strong>${event.name}</strong>
+                <small class="muted">${t('instructor.eventLine', { code: event.joinCode, count: event.learners })}${event.endedAt ? t('instructor.endedSuffix') : ''}</small>
+              </button>`,
+            )}
+          </nav>
+        </aside>
+        <div class="instructor-main">${main}</div>
+      </div>`,
+      true,
+    );
+  }
+}
+
+async function boot(): Promise<void> {
+  page(html`<p class="muted loading">${t('instructor.loading')}</p>`, false);
   try {
     const me = await instructorApi.me();
     if (!me.configured) return notConfigured();
     if (!me.loggedIn) return login();
-    await consoleView();
+    await new Console().open();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return login('Your login has expired.');
-    app.replaceChildren(h('p', { class: 'error-text' }, `Could not load: ${(error as Error).message}`));
+    if (error instanceof ApiError && error.status === 401) return login(t('instructor.login.expired'));
+    page(html`<p class="error-text">${t('instructor.loadFailed', { message: (error as Error).message })}</p>`, false);
   }
 }
 

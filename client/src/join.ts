@@ -1,59 +1,65 @@
-import type { EventView } from '../../shared/classroom-protocol.js';
-import type { CreatedSessionView } from '../../shared/protocol.js';
+import { html, nothing, render } from 'lit-html';
+import { JoinedViewSchema } from '../../shared/view-schemas.js';
 import { call } from './api.js';
-import { button, h } from './dom.js';
-import { loadLearner, saveLearner } from './learner-store.js';
-import { saveCredentials } from './session-store.js';
+import { t } from './i18n/i18n.js';
+import { learnerStore, sessionStore } from './storage.js';
 
 /** The join page: event code and display name, then on to the workspace with the learner's own session. */
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-interface Joined {
-  learner: { id: string; name: string };
-  token: string;
-  event: EventView;
-  session: CreatedSessionView;
+interface JoinState {
+  busy: boolean;
+  status: string;
+  error: boolean;
 }
+
+const MIN_CODE = 4;
 
 async function join(event: SubmitEvent): Promise<void> {
   event.preventDefault();
-  const code = $<HTMLInputElement>('code').value.trim();
-  const name = $<HTMLInputElement>('name').value.trim();
-  const status = $('join-status');
-  const submit = $<HTMLButtonElement>('join');
-  if (code.length < 4 || !name) {
-    status.className = 'start-status error';
-    status.textContent = code.length < 4 ? 'Enter the event code.' : 'Enter a display name.';
-    return;
-  }
-  submit.disabled = true;
-  status.className = 'start-status';
-  status.textContent = 'Joining and starting your nodes… this takes a few seconds.';
+  const form = event.currentTarget as HTMLFormElement;
+  const code = form.querySelector<HTMLInputElement>('#code')!.value.trim();
+  const name = form.querySelector<HTMLInputElement>('#name')!.value.trim();
+  if (code.length < MIN_CODE || !name) return draw({ busy: false, status: code.length < MIN_CODE ? t('join.needCode') : t('join.needName'), error: true });
+  draw({ busy: true, status: t('join.joining'), error: false });
   try {
-    const joined = await call<Joined>('POST', '/api/join', undefined, { code, name });
-    saveLearner({ token: joined.token, id: joined.learner.id, name: joined.learner.name, event: joined.event.name });
+    const joined = await call(JoinedViewSchema, 'POST', '/api/join', { body: { code, name } });
+    learnerStore.save({ token: joined.token, id: joined.learner.id, name: joined.learner.name, event: joined.event.name });
     // The learner token opens their session too (docs/api.md); the workspace finds it again through /api/learners/me.
-    saveCredentials({ id: joined.session.id, token: joined.token });
+    sessionStore.save({ id: joined.session.id, token: joined.token });
     location.assign('/');
   } catch (error) {
-    status.className = 'start-status error';
-    status.textContent = (error as Error).message;
-    submit.disabled = false;
+    draw({ busy: false, status: (error as Error).message, error: true });
   }
 }
 
-function offerResume(): void {
-  const learner = loadLearner();
-  if (!learner) return;
-  const box = $('resume');
-  box.replaceChildren(h('span', {}, 'You already joined ', h('strong', {}, learner.event), ' as ', h('strong', {}, learner.name), '. '), button('Back to my workspace', () => location.assign('/'), { class: 'link-button' }));
-  box.hidden = false;
+function draw(state: JoinState): void {
+  const learner = learnerStore.load();
+  document.title = t('page.joinTitle');
+  render(
+    html`<header class="topbar"><div class="brand"><span class="brand-mark" aria-hidden="true"></span>${t('page.brand')}</div></header>
+      <main class="start-view">
+        <form id="join-form" class="start-card join-card" novalidate @submit=${(event: SubmitEvent) => void join(event)}>
+          <h1>${t('join.title')}</h1>
+          <p class="muted">${t('join.intro')}</p>
+          <label class="field"><span>${t('join.code')}</span><input id="code" name="code" autocomplete="off" spellcheck="false" required minlength="4" maxlength="20" placeholder="ABCD-EFGH" /></label>
+          <label class="field"><span>${t('join.name')}</span><input id="name" name="name" autocomplete="nickname" required maxlength="40" placeholder=${t('join.namePlaceholder')} /></label>
+          <button id="join" type="submit" class="button primary" ?disabled=${state.busy}>${t('join.submit')}</button>
+          <p id="join-status" class="start-status ${state.error ? 'error' : ''}" role="status">${state.status}</p>
+          ${learner
+            ? html`<div id="resume" class="resume">
+                <span>${t('join.already.before')}<strong>${learner.event}</strong>${t('join.already.middle')}<strong>${learner.name}</strong>${t('join.already.after')}</span>
+                <button type="button" class="link-button" @click=${() => location.assign('/')}>${t('join.backToWorkspace')}</button>
+              </div>`
+            : nothing}
+        </form>
+      </main>`,
+    document.body,
+  );
 }
 
-$<HTMLFormElement>('join-form').addEventListener('submit', (event) => void join(event));
+draw({ busy: false, status: '', error: false });
 const code = new URLSearchParams(location.search).get('code');
+const codeInput = document.querySelector<HTMLInputElement>('#code')!;
 if (code) {
-  $<HTMLInputElement>('code').value = code;
-  $<HTMLInputElement>('name').focus();
-} else $<HTMLInputElement>('code').focus();
-offerResume();
+  codeInput.value = code;
+  document.querySelector<HTMLInputElement>('#name')!.focus();
+} else codeInput.focus();

@@ -1,19 +1,25 @@
+import type { ZodMiniType } from 'zod/mini';
 import type { LearnerMessage } from '../../shared/classroom-protocol.js';
-import type { Credentials } from './api.js';
+import { LearnerMessageSchema } from '../../shared/view-schemas.js';
+import type { Credentials } from './storage.js';
+import { sessionStreamUrl } from './urls.js';
 
-const TYPES = new Set(['message', 'session-reset', 'session-ended', 'session-extended']);
+/** Parses one server-sent event's data with a schema from shared/; anything else is dropped. */
+export function parseStreamData<T>(schema: ZodMiniType<T>, data: string): T | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(data));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Listens to a session's server-sent events (instructor messages, reset, end, extension); returns a function that stops. */
 export function listenToSession(c: Credentials, onMessage: (message: LearnerMessage) => void): () => void {
-  const source = new EventSource(`/api/sessions/${c.id}/stream?token=${encodeURIComponent(c.token)}`);
+  const source = new EventSource(sessionStreamUrl(c));
   source.onmessage = (event: MessageEvent<string>) => {
-    let message: unknown;
-    try {
-      message = JSON.parse(event.data);
-    } catch {
-      return;
-    }
-    if (message && typeof message === 'object' && TYPES.has(String((message as { type?: unknown }).type))) onMessage(message as LearnerMessage);
+    const message = parseStreamData(LearnerMessageSchema, event.data);
+    if (message) onMessage(message);
   };
   return () => source.close();
 }

@@ -1,5 +1,5 @@
-import type { TerminalServerMessage } from '../../shared/protocol.js';
 import { TERMINAL_CLOSE } from '../../shared/terminal-codes.js';
+import { TerminalServerMessageSchema } from '../../shared/view-schemas.js';
 import { Backoff } from './backoff.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'ended';
@@ -70,12 +70,14 @@ export class TerminalConnection {
     let attached = false;
     ws.onmessage = (event) => {
       if (typeof event.data === 'string') {
-        let message: TerminalServerMessage;
+        let parsed;
         try {
-          message = JSON.parse(event.data) as TerminalServerMessage;
+          parsed = TerminalServerMessageSchema.safeParse(JSON.parse(event.data));
         } catch {
           return;
         }
+        if (!parsed.success) return;
+        const message = parsed.data;
         if (message.type === 'attached') {
           attached = true;
           if (message.reset) this.handlers.onReset();

@@ -1,4 +1,5 @@
-import { h } from './dom.js';
+import { html, render } from 'lit-html';
+import { t } from './i18n/i18n.js';
 
 export interface ToastOptions {
   kind?: 'info' | 'error' | 'message' | 'success';
@@ -7,21 +8,34 @@ export interface ToastOptions {
   timeoutMs?: number;
 }
 
+const MAX_TOASTS = 4;
+
+function stack(): HTMLElement {
+  let el = document.getElementById('toasts');
+  if (!el) {
+    el = Object.assign(document.createElement('div'), { id: 'toasts', className: 'toasts' });
+    el.setAttribute('aria-live', 'polite');
+    document.body.append(el);
+  }
+  return el;
+}
+
 /** Stacked notifications in the bottom right corner; instructor messages stay until closed. */
 export function showToast(text: string, options: ToastOptions = {}): HTMLElement {
-  let stack = document.getElementById('toasts');
-  if (!stack) {
-    stack = h('div', { id: 'toasts', class: 'toasts', 'aria-live': 'polite' });
-    document.body.append(stack);
-  }
   const kind = options.kind ?? 'info';
-  const close = h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss' }, '×');
-  const el = h('div', { class: `toast-card ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, h('div', { class: 'toast-body' }, options.title ? h('strong', {}, options.title) : null, h('span', {}, text)), close);
-  const remove = () => el.remove();
-  close.onclick = remove;
-  stack.append(el);
+  const host = document.createElement('div');
+  host.className = `toast-card ${kind}`;
+  host.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  const remove = () => host.remove();
+  render(
+    html`<div class="toast-body">${options.title ? html`<strong>${options.title}</strong>` : null}<span>${text}</span></div>
+      <button type="button" class="toast-close" aria-label=${t('toast.dismiss')} @click=${remove}>×</button>`,
+    host,
+  );
+  const toasts = stack();
+  toasts.append(host);
   const timeout = options.timeoutMs ?? (kind === 'message' ? 0 : 4500);
   if (timeout > 0) window.setTimeout(remove, timeout);
-  while (stack.children.length > 4) stack.firstElementChild?.remove();
-  return el;
+  while (toasts.children.length > MAX_TOASTS) toasts.firstElementChild?.remove();
+  return host;
 }

@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient } from '../../scripts/build-client.js';
 import type { RunningServer } from '../../server/server.js';
+import { launchChromium, newPage, windowListenerCount } from '../support/browser.js';
 import { startTestServer } from '../support/test-server.js';
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PASSWORD = 'correct-horse-battery';
 
 // An instructor-led class in two browser contexts: the instructor creates an event, a learner joins and passes a check,
@@ -19,9 +18,9 @@ describe('classroom (Chromium)', () => {
   beforeAll(async () => {
     await buildClient({ minify: true });
     server = await startTestServer('t-e2e-classroom-ui', { instructorPassword: PASSWORD });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    teacher = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    learner = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    browser = await launchChromium();
+    teacher = await newPage(browser);
+    learner = await newPage(browser);
   });
 
   afterAll(async () => {
@@ -55,6 +54,10 @@ describe('classroom (Chromium)', () => {
     await learner.waitForSelector('.lesson-page[data-lesson="services"]', { timeout: 120_000 });
     await learner.waitForFunction(() => window.__workshop.terminalState('node1') === 'connected', undefined, { timeout: 30_000 });
     await teacher.waitForSelector('tr[data-name="Ada"]');
+    // The instructor opens Ada's row menu; it must stay open (the same element) through the live updates below.
+    const menu = 'tr[data-name="Ada"] details.menu';
+    await teacher.click(`${menu} summary`);
+    await teacher.$eval(menu, (details) => (details.dataset.probe = 'kept'));
 
     await learner.click('.code-block[data-block="0"] [data-run]');
     await learner.waitForFunction(() => window.__workshop.terminalText('node1').includes('docker service create'), undefined, { timeout: 30_000 });
@@ -71,6 +74,12 @@ describe('classroom (Chromium)', () => {
     // The dashboard updates without a reload.
     await teacher.waitForSelector('tr[data-name="Ada"] .checks-cell[data-checks^="1/"]', { timeout: 15_000 });
     expect(await teacher.textContent('tr[data-name="Ada"]')).toContain('Run services');
+    expect(await teacher.$eval(menu, (details) => (details as HTMLDetailsElement).open && details.dataset.probe === 'kept')).toBe(true);
+    // And through the table's clock: the "on step" time is redrawn every 15 s.
+    const onStep = await teacher.textContent('tr[data-name="Ada"] .on-step');
+    await teacher.waitForFunction((before) => document.querySelector('tr[data-name="Ada"] .on-step')?.textContent !== before, onStep, { timeout: 20_000 });
+    expect(await teacher.$eval(menu, (details) => (details as HTMLDetailsElement).open && details.dataset.probe === 'kept')).toBe(true);
+    await teacher.click(`${menu} summary`);
 
     // A message reaches the learner as a toast.
     await teacher.fill('.message-form input', 'Five more minutes on this step');
@@ -91,5 +100,30 @@ describe('classroom (Chromium)', () => {
     await teacher.waitForSelector('.drawer .tab[data-node="node1"] .dot.connected', { timeout: 30_000 });
     await teacher.waitForSelector('.drawer .xterm-rows:has-text("docker service create")', { timeout: 15_000 });
     await teacher.screenshot({ path: 'test-artifacts/dashboard-terminal.png' });
+  });
+
+  it('does not leak drawers or key listeners when the instructor switches between events', async () => {
+    await teacher.keyboard.press('Escape');
+    await teacher.waitForSelector('.drawer', { state: 'hidden' });
+    const first = await teacher.getAttribute('.dashboard', 'data-event');
+    const keyListeners = await windowListenerCount(teacher, 'keydown');
+    await teacher.click('#new-event');
+    await teacher.fill('#event-form input[name=name]', 'Second class');
+    await teacher.click('#event-form button[type=submit]');
+    await teacher.waitForSelector('.dashboard .join-code');
+    const second = await teacher.getAttribute('.dashboard', 'data-event');
+    expect(second).not.toBe(first);
+
+    for (let round = 0; round < 3; round++) {
+      await teacher.click(`.event-item[data-event="${first}"]`);
+      await teacher.click('tr[data-name="Ada"] button:has-text("Cluster")');
+      await teacher.waitForSelector('.drawer .node-card', { timeout: 30_000 });
+      // Switching away while the drawer is open takes the drawer and its Escape listener with the dashboard.
+      await teacher.click(`.event-item[data-event="${second}"]`);
+      await teacher.waitForSelector(`.dashboard[data-event="${second}"]`);
+    }
+    expect(await teacher.locator('.drawer').count()).toBe(1);
+    expect(await teacher.locator('.drawer:not([hidden])').count()).toBe(0);
+    expect(await windowListenerCount(teacher, 'keydown')).toBe(keyListeners);
   });
 });

@@ -1,26 +1,23 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient } from '../../scripts/build-client.js';
 import type { RunningServer } from '../../server/server.js';
-import { startTestServer } from '../support/test-server.js';
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+import { launchChromium, newPage, waitForTerminalText } from '../support/browser.js';
+import { apiClient, startTestServer } from '../support/test-server.js';
 
 // A learner's path through the lesson panel: open the first lesson, fail a check, run the step's command, pass it.
 describe('lesson panel (Chromium)', () => {
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
-  const waitForText = (node: string, needle: string, timeout = 60_000) =>
-    page.waitForFunction(([n, t]) => window.__workshop.terminalText(n).includes(t), [node, needle] as const, { timeout, polling: 200 });
+  const waitForText = (node: string, needle: string, timeout?: number) => waitForTerminalText(page, node, needle, timeout);
 
   beforeAll(async () => {
     await buildClient({ minify: true });
     server = await startTestServer('t-e2e-lessons-ui');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
-    page = await context.newPage();
+    browser = await launchChromium();
+    page = await newPage(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
   });
 
   afterAll(async () => {
@@ -71,5 +68,27 @@ describe('lesson panel (Chromium)', () => {
     await page.click('.panel-tab[data-tab="cluster"]');
     await page.waitForSelector('.node-card[data-node="node1"] .badge.leader', { timeout: 20_000 });
     await page.screenshot({ path: 'test-artifacts/cluster.png' });
+  });
+
+  it("keeps a block's Run output when the step is checked", async () => {
+    // A file block runs with exec and shows its output under the block; it needs the lesson's own layout.
+    const session = await apiClient(server.url).createSession({ template: 'swarm-1m2w', swarm: true, lesson: 'configs-secrets' });
+    const learner = await newPage(browser);
+    await learner.goto(`${server.url}/#s=${session.id}.${session.token}`);
+    await learner.waitForSelector('.lesson-page[data-lesson="configs-secrets"] .step-title', { timeout: 60_000 });
+    await learner.click('.code-block[data-file="/root/web.conf"] [data-run]');
+    const output = learner.locator('.code-block[data-file="/root/web.conf"] .run-output.ok');
+    await output.waitFor({ timeout: 30_000 });
+    const shown = await output.textContent();
+    expect(shown).toContain('Wrote /root/web.conf on node1');
+
+    // The config is not created yet, so the check fails; the output of Run stays where it was, through and after.
+    await learner.click('[data-action="check"]');
+    await learner.waitForSelector('[data-action="check"][disabled]', { timeout: 5_000 }).catch(() => undefined);
+    expect(await output.textContent()).toBe(shown);
+    await learner.waitForSelector('.check-section .check.failed', { timeout: 60_000 });
+    expect(await output.isVisible()).toBe(true);
+    expect(await output.textContent()).toBe(shown);
+    await learner.context().close();
   });
 });

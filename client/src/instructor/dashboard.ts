@@ -1,61 +1,61 @@
+import { html, nothing, render } from 'lit-html';
+import { repeat } from 'lit-html/directives/repeat.js';
 import type { DashboardMessage, EventView, LearnerRow } from '../../../shared/classroom-protocol.js';
 import type { LessonSummary } from '../../../shared/lesson-protocol.js';
+import { DashboardMessageSchema } from '../../../shared/view-schemas.js';
 import { copyText } from '../clipboard.js';
-import { ago, button, duration, h } from '../dom.js';
+import { ago, duration } from '../i18n/format.js';
+import { t } from '../i18n/i18n.js';
+import { parseStreamData } from '../session-stream.js';
 import { showToast } from '../toasts.js';
+import { resultsUrl } from '../urls.js';
 import { instructorApi } from './instructor-api.js';
 import { LearnerDrawer } from './learner-drawer.js';
+
+/** "On step" keeps counting between updates; the table is redrawn (in place) this often. */
+const CLOCK_MS = 15_000;
 
 interface Row extends LearnerRow {
   /** When this row arrived, so "time on step" keeps counting between updates. */
   receivedAt: number;
 }
 
-/** One event's live dashboard: the join code, tools, and a table of learners kept current over server-sent events. */
+type LiveState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+type LearnerAction = 'extend' | 'reset' | 'end';
+
+/**
+ * One event's live dashboard: the join code, tools, and a table of learners kept current over server-sent
+ * events. Everything is rendered with lit-html and updated in place: rows are keyed by learner, so an open row
+ * menu, a half-typed message or the chosen lesson stay through every update and the clock.
+ */
 export class Dashboard {
   readonly element: HTMLElement;
   private event: EventView;
   private readonly rows = new Map<string, Row>();
   private readonly source: EventSource;
-  private readonly header = h('div', { class: 'event-header' });
-  private readonly table = h('tbody', {});
-  private readonly summary = h('span', { class: 'muted table-summary' });
-  private readonly live = h('span', { class: 'live-state connecting' }, 'connecting');
-  private readonly drawer: LearnerDrawer;
+  private readonly drawer = new LearnerDrawer();
   private readonly timer: number;
+  private live: LiveState = 'connecting';
+  private grading = false;
 
   constructor(
     event: EventView,
-    private readonly lessons: LessonSummary[],
+    private readonly lessons: readonly LessonSummary[],
     private readonly changed: (event: EventView) => void,
   ) {
     this.event = event;
-    const tools = this.tools();
-    const head = h('tr', {}, ...['Learner', 'Lesson · step', 'Checks', 'Points', 'On step', 'Last activity', 'Failing checks', ''].map((t) => h('th', { scope: 'col' }, t)));
-    this.element = h(
-      'section',
-      { class: 'dashboard', 'data-event': event.id },
-      this.header,
-      tools,
-      h('div', { class: 'table-head' }, h('h3', {}, 'Learners'), this.summary, this.live),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'learners' }, h('thead', {}, head), this.table)),
-    );
-    this.drawer = new LearnerDrawer(document.body);
-    this.renderHeader();
-    this.renderRows();
+    this.element = document.createElement('section');
+    this.element.className = 'dashboard';
+    this.element.dataset.event = event.id;
     this.source = new EventSource(`/api/instructor/events/${event.id}/stream`);
     this.source.onopen = () => this.setLive('live');
     this.source.onerror = () => this.setLive(this.source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
     this.source.onmessage = (message: MessageEvent<string>) => {
-      let data: DashboardMessage;
-      try {
-        data = JSON.parse(message.data) as DashboardMessage;
-      } catch {
-        return;
-      }
-      this.onMessage(data);
+      const data = parseStreamData(DashboardMessageSchema, message.data);
+      if (data) this.onMessage(data);
     };
-    this.timer = window.setInterval(() => this.renderRows(), 15_000);
+    this.timer = window.setInterval(() => this.render(), CLOCK_MS);
+    this.render();
   }
 
   dispose(): void {
@@ -64,9 +64,9 @@ export class Dashboard {
     this.drawer.close();
   }
 
-  private setLive(state: string): void {
-    this.live.className = `live-state ${state}`;
-    this.live.textContent = state;
+  private setLive(state: LiveState): void {
+    this.live = state;
+    this.render();
   }
 
   private onMessage(message: DashboardMessage): void {
@@ -75,156 +75,193 @@ export class Dashboard {
       this.event = message.event;
       this.rows.clear();
       for (const row of message.learners) this.rows.set(row.id, { ...row, receivedAt: now });
-      this.renderHeader();
       this.changed(message.event);
     } else if (message.type === 'learner') {
       const isNew = !this.rows.has(message.learner.id);
       this.rows.set(message.learner.id, { ...message.learner, receivedAt: now });
       if (isNew) {
         this.event = { ...this.event, learners: this.rows.size };
-        this.renderHeader();
         this.changed(this.event);
       }
     } else if (message.type === 'left') {
       this.rows.delete(message.learnerId);
     }
-    this.renderRows();
+    this.render();
   }
 
-  private renderHeader(): void {
+  private lessonTitle(id: string): string {
+    return this.lessons.find((l) => l.id === id)?.title ?? id;
+  }
+
+  private render(): void {
+    render(html`${this.header()} ${this.tools()} ${this.table()} ${this.drawer.element}`, this.element);
+  }
+
+  private header() {
     const e = this.event;
-    const copyLink = button('Copy link', () => {
+    const details = [
+      t('dashboard.learnerCount', { learners: e.learners, capacity: e.capacity }),
+      e.opensAt ? t('dashboard.opens', { at: new Date(e.opensAt).toLocaleString() }) : '',
+      e.closesAt ? t('dashboard.closes', { at: new Date(e.closesAt).toLocaleString() }) : '',
+      e.warmPool ? t('dashboard.warmPool', { count: e.warmPool }) : '',
+    ].filter(Boolean);
+    const copyLink = () => {
       void copyText(e.joinUrl);
-      showToast('Join link copied.');
-    }, { class: 'button small' });
-    const end = button('End event', () => void this.endEvent(), { class: 'button small danger' });
-    end.disabled = Boolean(e.endedAt);
-    const window_ = [e.opensAt ? `opens ${new Date(e.opensAt).toLocaleString()}` : '', e.closesAt ? `closes ${new Date(e.closesAt).toLocaleString()}` : ''].filter(Boolean).join(' · ');
-    this.header.replaceChildren(
-      h('div', { class: 'event-title' }, h('h2', {}, e.name), e.endedAt ? h('span', { class: 'badge down' }, 'ended') : h('span', { class: 'badge worker' }, 'open'), h('span', { class: 'muted' }, `${e.learners}/${e.capacity} learners${window_ ? ` · ${window_}` : ''}${e.warmPool ? ` · warm pool ${e.warmPool}` : ''}`)),
-      h(
-        'div',
-        { class: 'join-box' },
-        h('div', {}, h('small', { class: 'muted' }, 'Join code'), h('div', { class: 'join-code', 'data-join-code': '' }, e.joinCode)),
-        h('div', { class: 'join-url' }, h('small', { class: 'muted' }, 'Join link'), h('a', { href: e.joinUrl, target: '_blank', rel: 'noopener', id: 'join-link' }, e.joinUrl)),
-        copyLink,
-        end,
-      ),
-      h('div', { class: 'event-lessons' }, ...e.lessons.map((id, i) => h('span', { class: 'chip' }, `${i + 1}. ${this.lessons.find((l) => l.id === id)?.title ?? id}`))),
-    );
+      showToast(t('dashboard.linkCopied'));
+    };
+    return html`<div class="event-header">
+      <div class="event-title">
+        <h2>${e.name}</h2>
+        ${e.endedAt ? html`<span class="badge down">${t('dashboard.ended')}</span>` : html`<span class="badge worker">${t('dashboard.open')}</span>`}
+        <span class="muted">${details.join(' · ')}</span>
+      </div>
+      <div class="join-box">
+        <div><small class="muted">${t('dashboard.joinCode')}</small><div class="join-code" data-join-code>${e.joinCode}</div></div>
+        <div class="join-url"><small class="muted">${t('dashboard.joinLink')}</small><a href=${e.joinUrl} target="_blank" rel="noopener" id="join-link">${e.joinUrl}</a></div>
+        <button type="button" class="button small" @click=${copyLink}>${t('dashboard.copyLink')}</button>
+        <button type="button" class="button small danger" ?disabled=${Boolean(e.endedAt)} @click=${() => void this.endEvent()}>${t('dashboard.endEvent')}</button>
+      </div>
+      <div class="event-lessons">${e.lessons.map((id, i) => html`<span class="chip">${i + 1}. ${this.lessonTitle(id)}</span>`)}</div>
+    </div>`;
   }
 
-  private tools(): HTMLElement {
-    const text = h('input', { type: 'text', maxlength: '500', placeholder: 'Message to everyone, e.g. "5 minutes left on this step"', 'aria-label': 'Message to every learner' });
-    const send = h('button', { type: 'submit', class: 'button primary' }, 'Send');
-    const messageForm = h('form', { class: 'message-form' }, text, send);
-    messageForm.onsubmit = async (event) => {
-      event.preventDefault();
-      if (!text.value.trim()) return;
-      send.disabled = true;
-      try {
-        const { sent } = await instructorApi.message(this.event.id, text.value.trim());
-        showToast(`Message sent to ${sent} learner${sent === 1 ? '' : 's'}.`, { kind: 'success' });
-        text.value = '';
-      } catch (error) {
-        showToast((error as Error).message, { kind: 'error' });
-      } finally {
-        send.disabled = false;
-      }
-    };
-    const lesson = h('select', { 'aria-label': 'Lesson to grade' }, ...this.event.lessons.map((id) => h('option', { value: id }, this.lessons.find((l) => l.id === id)?.title ?? id)));
-    const grade = button('Grade now', async () => {
-      grade.disabled = true;
-      grade.textContent = 'Grading…';
-      try {
-        const { reports } = await instructorApi.grade(this.event.id, lesson.value);
-        showToast(`Graded ${reports.length} learner${reports.length === 1 ? '' : 's'} on their live clusters.`, { kind: 'success' });
-      } catch (error) {
-        showToast((error as Error).message, { kind: 'error' });
-      } finally {
-        grade.disabled = false;
-        grade.textContent = 'Grade now';
-      }
-    }, { title: 'Run every check of this lesson on every learner’s cluster now' });
-    const download = (format: 'csv' | 'junit' | 'json', label: string) => {
-      const link = h('a', { class: 'button small', href: '#', download: '' }, label);
-      link.onclick = () => link.setAttribute('href', instructorApi.resultsUrl(this.event.id, lesson.value, format));
-      return link;
-    };
-    return h(
-      'div',
-      { class: 'tools' },
-      h('div', { class: 'tool' }, h('h3', {}, 'Message'), messageForm),
-      h('div', { class: 'tool grade-tool' }, h('h3', {}, 'Grade & results'), h('div', { class: 'grade-row' }, lesson, grade, download('csv', '↓ CSV'), download('junit', '↓ JUnit'), download('json', '↓ JSON'))),
-    );
+  private tools() {
+    const gradeLesson = () => this.element.querySelector<HTMLSelectElement>('.grade-tool select')!.value;
+    const download = (format: 'csv' | 'junit' | 'json') =>
+      html`<a class="button small" href="#" download @click=${(event: MouseEvent) => (event.currentTarget as HTMLAnchorElement).setAttribute('href', resultsUrl(this.event.id, gradeLesson(), format))}
+        >${t(`dashboard.download.${format}`)}</a
+      >`;
+    return html`<div class="tools">
+      <div class="tool">
+        <h3>${t('dashboard.message')}</h3>
+        <form class="message-form" @submit=${(event: SubmitEvent) => void this.sendMessage(event)}>
+          <input type="text" maxlength="500" placeholder=${t('dashboard.messagePlaceholder')} aria-label=${t('dashboard.messageLabel')} />
+          <button type="submit" class="button primary">${t('dashboard.send')}</button>
+        </form>
+      </div>
+      <div class="tool grade-tool">
+        <h3>${t('dashboard.gradeTitle')}</h3>
+        <div class="grade-row">
+          <select aria-label=${t('dashboard.gradeLesson')}>
+            ${repeat(this.event.lessons, (id) => id, (id) => html`<option value=${id}>${this.lessonTitle(id)}</option>`)}
+          </select>
+          <button type="button" class="button" title=${t('dashboard.gradeHint')} ?disabled=${this.grading} @click=${() => void this.grade(gradeLesson())}>
+            ${this.grading ? t('dashboard.grading') : t('dashboard.grade')}
+          </button>
+          ${download('csv')} ${download('junit')} ${download('json')}
+        </div>
+      </div>
+    </div>`;
   }
 
-  private renderRows(): void {
+  private table() {
     const rows = [...this.rows.values()].sort((a, b) => Number(b.stuck) - Number(a.stuck) || a.name.localeCompare(b.name));
-    const now = Date.now();
     const stuck = rows.filter((r) => r.stuck).length;
-    this.summary.textContent = rows.length ? `${rows.length} learner${rows.length === 1 ? '' : 's'}${stuck ? ` · ${stuck} stuck` : ''}` : '';
-    if (!rows.length) {
-      this.table.replaceChildren(h('tr', {}, h('td', { colspan: '8', class: 'empty' }, 'Nobody has joined yet. Share the join code or link above.')));
-      return;
-    }
-    this.table.replaceChildren(...rows.map((row) => this.renderRow(row, now)));
+    const now = Date.now();
+    const columns = ['learner', 'lesson', 'checks', 'points', 'onStep', 'lastActivity', 'failing'] as const;
+    return html`<div class="table-head">
+        <h3>${t('dashboard.learners')}</h3>
+        <span class="muted table-summary">${rows.length ? t('dashboard.summary', { count: rows.length }) + (stuck ? t('dashboard.summaryStuck', { count: stuck }) : '') : ''}</span>
+        <span class="live-state ${this.live}">${t(`dashboard.live.${this.live}`)}</span>
+      </div>
+      <div class="table-wrap">
+        <table class="learners">
+          <thead>
+            <tr>${columns.map((c) => html`<th scope="col">${t(`dashboard.columns.${c}`)}</th>`)}<th scope="col"></th></tr>
+          </thead>
+          <tbody>
+            ${rows.length
+              ? repeat(rows, (row) => row.id, (row) => this.row(row, now))
+              : html`<tr><td colspan="8" class="empty">${t('dashboard.empty')}</td></tr>`}
+          </tbody>
+        </table>
+      </div>`;
   }
 
-  private renderRow(row: Row, now: number): HTMLElement {
-    const lessonTitle = row.lesson ? (this.lessons.find((l) => l.id === row.lesson)?.title ?? row.lesson) : '—';
+  private row(row: Row, now: number) {
     const pct = row.checksTotal ? Math.round((row.checksPassed / row.checksTotal) * 100) : 0;
     const hasSession = row.sessionStatus === 'running';
-    const more = h(
-      'details',
-      { class: 'menu' },
-      h('summary', { class: 'button small', 'aria-label': `More actions for ${row.name}` }, '⋯'),
-      h(
-        'div',
-        { class: 'menu-items' },
-        button('Extend session', () => void this.action(row, 'extend'), { class: 'menu-item', ...(hasSession ? {} : { disabled: '' }) }),
-        button('Reset (fresh nodes)', () => void this.action(row, 'reset'), { class: 'menu-item' }),
-        button('End session', () => void this.action(row, 'end'), { class: 'menu-item danger', ...(hasSession ? {} : { disabled: '' }) }),
-      ),
-    );
-    return h(
-      'tr',
-      { class: `${row.stuck ? 'stuck' : ''}${hasSession ? '' : ' no-session'}`, 'data-learner': row.id, 'data-name': row.name },
-      h('td', { class: 'learner-cell' }, h('strong', {}, row.name), row.stuck ? h('span', { class: 'badge stuck', title: 'On the same step for a while with failing or unchecked checks' }, 'stuck') : null, hasSession ? null : h('span', { class: 'badge' }, 'no session')),
-      h('td', {}, h('div', { class: 'cell-main' }, lessonTitle), h('div', { class: 'cell-sub muted' }, row.stepTitle ? `Step ${row.step + 1}: ${row.stepTitle}` : `Step ${row.step + 1}`)),
-      h('td', { class: 'checks-cell', 'data-checks': `${row.checksPassed}/${row.checksTotal}` }, h('div', { class: 'cell-main' }, `${row.checksPassed} / ${row.checksTotal}`), h('div', { class: 'mini-bar' }, h('span', { style: `width:${pct}%` }))),
-      h('td', { class: 'num' }, `${row.points.earned} / ${row.points.possible}`),
-      h('td', { class: 'num' }, duration(row.timeOnStepMs + (now - row.receivedAt))),
-      h('td', { class: 'muted' }, ago(row.lastActivity, now)),
-      h('td', { class: 'failing-cell' }, ...(row.failing.length ? row.failing.map((f) => h('span', { class: 'chip bad', title: f }, f)) : [h('span', { class: 'muted' }, '—')])),
-      h(
-        'td',
-        { class: 'actions-cell' },
-        button('Cluster', () => this.drawer.showCluster(row), { class: 'button small', ...(hasSession ? {} : { disabled: '' }) }),
-        button('Terminal', () => void this.drawer.showTerminal(row), { class: 'button small', ...(hasSession ? {} : { disabled: '' }) }),
-        more,
-      ),
-    );
+    const step = row.stepTitle ? t('dashboard.stepTitled', { step: row.step + 1, title: row.stepTitle }) : t('dashboard.step', { step: row.step + 1 });
+    return html`<tr class="${row.stuck ? 'stuck' : ''} ${hasSession ? '' : 'no-session'}" data-learner=${row.id} data-name=${row.name}>
+      <td class="learner-cell">
+        <strong>${row.name}</strong>
+        ${row.stuck ? html`<span class="badge stuck" title=${t('dashboard.stuckTitle')}>${t('dashboard.stuck')}</span>` : nothing}
+        ${hasSession ? nothing : html`<span class="badge">${t('dashboard.noSession')}</span>`}
+      </td>
+      <td><div class="cell-main">${row.lesson ? this.lessonTitle(row.lesson) : '—'}</div><div class="cell-sub muted">${step}</div></td>
+      <td class="checks-cell" data-checks="${row.checksPassed}/${row.checksTotal}">
+        <div class="cell-main">${row.checksPassed} / ${row.checksTotal}</div>
+        <div class="mini-bar"><span style="width:${pct}%"></span></div>
+      </td>
+      <td class="num">${row.points.earned} / ${row.points.possible}</td>
+      <td class="num on-step">${duration(row.timeOnStepMs + (now - row.receivedAt))}</td>
+      <td class="muted">${ago(row.lastActivity, now)}</td>
+      <td class="failing-cell">${row.failing.length ? row.failing.map((f) => html`<span class="chip bad" title=${f}>${f}</span>`) : html`<span class="muted">—</span>`}</td>
+      <td class="actions-cell">
+        <button type="button" class="button small" ?disabled=${!hasSession} @click=${() => this.drawer.showCluster(row)}>${t('dashboard.cluster')}</button>
+        <button type="button" class="button small" ?disabled=${!hasSession} @click=${() => void this.drawer.showTerminal(row)}>${t('dashboard.terminal')}</button>
+        <details class="menu">
+          <summary class="button small" aria-label=${t('dashboard.moreActions', { name: row.name })}>⋯</summary>
+          <div class="menu-items">
+            <button type="button" class="menu-item" ?disabled=${!hasSession} @click=${() => void this.action(row, 'extend')}>${t('dashboard.actions.extend')}</button>
+            <button type="button" class="menu-item" @click=${() => void this.action(row, 'reset')}>${t('dashboard.actions.reset')}</button>
+            <button type="button" class="menu-item danger" ?disabled=${!hasSession} @click=${() => void this.action(row, 'end')}>${t('dashboard.actions.end')}</button>
+          </div>
+        </details>
+      </td>
+    </tr>`;
   }
 
-  private async action(row: LearnerRow, action: 'extend' | 'reset' | 'end'): Promise<void> {
-    const question = { extend: '', reset: `Give ${row.name} fresh nodes for their current lesson? Their progress is kept; their current nodes are removed.`, end: `End ${row.name}'s session? Their nodes are removed.` }[action];
-    if (question && !confirm(question)) return;
+  private async sendMessage(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const input = form.querySelector('input')!;
+    const send = form.querySelector('button')!;
+    const text = input.value.trim();
+    if (!text) return;
+    send.disabled = true;
+    try {
+      const { sent } = await instructorApi.message(this.event.id, text);
+      showToast(t('dashboard.messageSent', { count: sent }), { kind: 'success' });
+      form.reset();
+    } catch (error) {
+      showToast((error as Error).message, { kind: 'error' });
+    } finally {
+      send.disabled = false;
+    }
+  }
+
+  private async grade(lesson: string): Promise<void> {
+    this.grading = true;
+    this.render();
+    try {
+      const { reports } = await instructorApi.grade(this.event.id, lesson);
+      showToast(t('dashboard.graded', { count: reports.length }), { kind: 'success' });
+    } catch (error) {
+      showToast((error as Error).message, { kind: 'error' });
+    } finally {
+      this.grading = false;
+      this.render();
+    }
+  }
+
+  private async action(row: LearnerRow, action: LearnerAction): Promise<void> {
+    if (action !== 'extend' && !confirm(t(`dashboard.confirm.${action}`, { name: row.name }))) return;
     try {
       await instructorApi.learnerAction(row.id, action);
-      showToast({ extend: `Extended ${row.name}'s session.`, reset: `${row.name} has fresh nodes.`, end: `Ended ${row.name}'s session.` }[action], { kind: 'success' });
+      showToast(t(`dashboard.done.${action}`, { name: row.name }), { kind: 'success' });
     } catch (error) {
       showToast((error as Error).message, { kind: 'error' });
     }
   }
 
   private async endEvent(): Promise<void> {
-    if (!confirm(`End "${this.event.name}"? Every learner's session ends and nobody can join any more.`)) return;
+    if (!confirm(t('dashboard.confirmEndEvent', { name: this.event.name }))) return;
     try {
       await instructorApi.endEvent(this.event.id);
       const { event } = await instructorApi.event(this.event.id);
       this.event = event;
-      this.renderHeader();
+      this.render();
       this.changed(event);
     } catch (error) {
       showToast((error as Error).message, { kind: 'error' });

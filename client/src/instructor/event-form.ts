@@ -1,67 +1,73 @@
+import { html } from 'lit-html';
 import type { EventView } from '../../../shared/classroom-protocol.js';
 import type { LessonSummary } from '../../../shared/lesson-protocol.js';
-import { h } from '../dom.js';
+import { t } from '../i18n/i18n.js';
 import { layoutLabel } from '../lesson-panel/layout.js';
 import { instructorApi } from './instructor-api.js';
 
+export interface EventFormState {
+  busy: boolean;
+  status: string;
+  error: boolean;
+}
+
+export interface EventFormHandlers {
+  /** Redraws the form with a new state (the fields keep what was typed: they have no bindings to their values). */
+  update(state: EventFormState): void;
+  created(event: EventView): void;
+  cancel(): void;
+}
+
 /** The new-event form: name, lessons (in course order), capacity, optional opening window, warm pool. */
-export function eventForm(lessons: LessonSummary[], created: (event: EventView) => void, cancel: () => void): HTMLElement {
-  const name = h('input', { name: 'name', required: '', maxlength: '120', placeholder: 'e.g. Swarm basics — Tuesday', autocomplete: 'off' });
-  const boxes = lessons.map((lesson, i) =>
-    h(
-      'label',
-      { class: 'lesson-option' },
-      h('input', { type: 'checkbox', name: 'lessons', value: lesson.id, ...(i === 0 ? { checked: '' } : {}) }),
-      h('span', {}, h('strong', {}, lesson.title), h('small', { class: 'muted' }, `${lesson.minutes} min · ${layoutLabel(lesson.template, lesson.swarm)}`)),
-    ),
-  );
-  const capacity = h('input', { type: 'number', name: 'capacity', min: '1', max: '500', value: '30' });
-  const warm = h('input', { type: 'number', name: 'warmPool', min: '0', max: '50', value: '0' });
-  const opens = h('input', { type: 'datetime-local', name: 'opensAt' });
-  const closes = h('input', { type: 'datetime-local', name: 'closesAt' });
-  const status = h('p', { class: 'form-status', role: 'status' });
-  const submit = h('button', { type: 'submit', class: 'button primary' }, 'Create event');
-  const cancelButton = h('button', { type: 'button', class: 'button' }, 'Cancel');
-  cancelButton.onclick = cancel;
-  const form = h(
-    'form',
-    { class: 'card event-form', id: 'event-form' },
-    h('h2', {}, 'New event'),
-    h('label', { class: 'field' }, h('span', {}, 'Name'), name),
-    h('fieldset', { class: 'field lessons-field' }, h('legend', {}, 'Lessons ', h('small', { class: 'muted' }, '(learners start with the first one ticked)')), h('div', { class: 'lesson-options' }, ...boxes)),
-    h(
-      'div',
-      { class: 'field-row' },
-      h('label', { class: 'field' }, h('span', {}, 'Capacity'), capacity),
-      h('label', { class: 'field' }, h('span', {}, 'Warm pool ', h('small', { class: 'muted' }, 'sessions started ahead')), warm),
-      h('label', { class: 'field' }, h('span', {}, 'Opens ', h('small', { class: 'muted' }, 'optional')), opens),
-      h('label', { class: 'field' }, h('span', {}, 'Closes ', h('small', { class: 'muted' }, 'optional')), closes),
-    ),
-    h('div', { class: 'form-actions' }, submit, cancelButton, status),
-  );
-  form.onsubmit = async (event) => {
+export function eventForm(lessons: readonly LessonSummary[], state: EventFormState, handlers: EventFormHandlers) {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    const chosen = boxes.map((b) => b.querySelector('input')!).filter((i) => i.checked).map((i) => i.value);
-    if (!name.value.trim()) return void (status.textContent = 'Give the event a name.');
-    if (!chosen.length) return void (status.textContent = 'Pick at least one lesson.');
-    submit.disabled = true;
-    status.textContent = 'Creating…';
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const field = (name: string) => String(data.get(name) ?? '').trim();
+    const chosen = data.getAll('lessons').map(String);
+    if (!field('name')) return handlers.update({ busy: false, status: t('eventForm.needName'), error: true });
+    if (!chosen.length) return handlers.update({ busy: false, status: t('eventForm.needLesson'), error: true });
+    handlers.update({ busy: true, status: t('eventForm.creating'), error: false });
     try {
-      const view = await instructorApi.createEvent({
-        name: name.value.trim(),
-        lessons: chosen,
-        capacity: Number(capacity.value) || 30,
-        warmPool: Number(warm.value) || 0,
-        ...(opens.value ? { opensAt: new Date(opens.value).toISOString() } : {}),
-        ...(closes.value ? { closesAt: new Date(closes.value).toISOString() } : {}),
-      });
-      created(view);
+      handlers.created(
+        await instructorApi.createEvent({
+          name: field('name'),
+          lessons: chosen,
+          capacity: Number(field('capacity')) || 30,
+          warmPool: Number(field('warmPool')) || 0,
+          ...(field('opensAt') ? { opensAt: new Date(field('opensAt')).toISOString() } : {}),
+          ...(field('closesAt') ? { closesAt: new Date(field('closesAt')).toISOString() } : {}),
+        }),
+      );
     } catch (error) {
-      status.textContent = (error as Error).message;
-      status.classList.add('error');
-      submit.disabled = false;
+      handlers.update({ busy: false, status: (error as Error).message, error: true });
     }
   };
-  queueMicrotask(() => name.focus());
-  return form;
+  const optional = html`<small class="muted">${t('eventForm.optional')}</small>`;
+  return html`<form class="card event-form" id="event-form" @submit=${submit}>
+    <h2>${t('eventForm.title')}</h2>
+    <label class="field"><span>${t('eventForm.name')}</span><input name="name" required maxlength="120" placeholder=${t('eventForm.namePlaceholder')} autocomplete="off" autofocus /></label>
+    <fieldset class="field lessons-field">
+      <legend>${t('eventForm.lessons')} <small class="muted">${t('eventForm.lessonsNote')}</small></legend>
+      <div class="lesson-options">
+        ${lessons.map(
+          (lesson, i) => html`<label class="lesson-option">
+            <input type="checkbox" name="lessons" value=${lesson.id} ?checked=${i === 0} />
+            <span><strong>${lesson.title}</strong><small class="muted">${t('eventForm.lessonMeta', { minutes: lesson.minutes, layout: layoutLabel(lesson.template, lesson.swarm) })}</small></span>
+          </label>`,
+        )}
+      </div>
+    </fieldset>
+    <div class="field-row">
+      <label class="field"><span>${t('eventForm.capacity')}</span><input type="number" name="capacity" min="1" max="500" value="30" /></label>
+      <label class="field"><span>${t('eventForm.warmPool')} <small class="muted">${t('eventForm.warmPoolNote')}</small></span><input type="number" name="warmPool" min="0" max="50" value="0" /></label>
+      <label class="field"><span>${t('eventForm.opens')} ${optional}</span><input type="datetime-local" name="opensAt" /></label>
+      <label class="field"><span>${t('eventForm.closes')} ${optional}</span><input type="datetime-local" name="closesAt" /></label>
+    </div>
+    <div class="form-actions">
+      <button type="submit" class="button primary" ?disabled=${state.busy}>${t('eventForm.create')}</button>
+      <button type="button" class="button" @click=${handlers.cancel}>${t('eventForm.cancel')}</button>
+      <p class="form-status ${state.error ? 'error' : ''}" role="status">${state.status}</p>
+    </div>
+  </form>`;
 }

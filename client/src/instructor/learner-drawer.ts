@@ -1,84 +1,125 @@
+import { html, nothing, render } from 'lit-html';
+import { repeat } from 'lit-html/directives/repeat.js';
 import type { LearnerRow } from '../../../shared/classroom-protocol.js';
 import { ClusterPoller } from '../cluster-view.js';
-import { button, h } from '../dom.js';
+import { t } from '../i18n/i18n.js';
+import type { ConnectionState } from '../terminal-connection.js';
 import { TerminalPane } from '../terminal-pane.js';
+import { watchUrl } from '../urls.js';
 import { instructorApi } from './instructor-api.js';
 
-/** A side drawer with one learner's live cluster or a read-only view of their terminals. */
-export class LearnerDrawer {
-  private readonly element: HTMLElement;
-  private readonly body: HTMLElement;
-  private readonly title: HTMLElement;
-  private cleanup: () => void = () => undefined;
+type Content =
+  | { kind: 'closed' }
+  | { kind: 'cluster'; learner: LearnerRow; view: HTMLElement; poller: ClusterPoller }
+  | { kind: 'terminal'; learner: LearnerRow; nodes?: string[]; error?: string; selected?: string; states: Map<string, ConnectionState>; host: HTMLElement; pane?: TerminalPane };
 
-  constructor(host: HTMLElement) {
-    this.title = h('h2', {});
-    this.body = h('div', { class: 'drawer-body' });
-    const close = button('Close', () => this.close(), { class: 'button small' });
-    this.element = h('aside', { class: 'drawer', hidden: '', 'aria-label': 'Learner details' }, h('header', { class: 'drawer-head' }, this.title, close), this.body);
-    host.append(this.element);
-    window.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && !this.element.hidden) this.close();
-    });
+/**
+ * A side drawer with one learner's live cluster or a read-only view of their terminals. It lives inside the
+ * dashboard's element (so it goes when the dashboard goes) and listens for Escape only while it is open.
+ */
+export class LearnerDrawer {
+  readonly element: HTMLElement;
+  private content: Content = { kind: 'closed' };
+
+  constructor() {
+    this.element = document.createElement('aside');
+    this.element.className = 'drawer';
+    this.element.hidden = true;
+    this.element.setAttribute('aria-label', t('drawer.label'));
   }
 
   close(): void {
-    this.cleanup();
-    this.cleanup = () => undefined;
-    this.element.hidden = true;
-    this.body.replaceChildren();
+    const content = this.content;
+    if (content.kind === 'cluster') content.poller.stop();
+    if (content.kind === 'terminal') content.pane?.dispose();
+    if (content.kind !== 'closed') window.removeEventListener('keydown', this.onKey);
+    this.content = { kind: 'closed' };
+    this.draw();
   }
 
   showCluster(learner: LearnerRow): void {
     this.close();
-    this.title.textContent = `${learner.name}: cluster`;
-    const view = h('div', { class: 'cluster-view' });
-    this.body.replaceChildren(view);
+    const view = document.createElement('div');
+    view.className = 'cluster-view';
     const poller = new ClusterPoller(view, async () => (await instructorApi.learnerCluster(learner.id)).cluster, 3000);
+    this.open({ kind: 'cluster', learner, view, poller });
     poller.start();
-    this.cleanup = () => poller.stop();
-    this.element.hidden = false;
   }
 
   async showTerminal(learner: LearnerRow): Promise<void> {
     this.close();
-    this.title.textContent = `${learner.name}: terminals (read-only)`;
-    this.element.hidden = false;
-    this.element.classList.add('wide');
-    this.body.replaceChildren(h('p', { class: 'muted' }, 'Connecting…'));
-    let nodes: string[];
+    const host = document.createElement('div');
+    host.className = 'terminal-host watch-host';
+    const content: Extract<Content, { kind: 'terminal' }> = { kind: 'terminal', learner, states: new Map(), host };
+    this.open(content);
     try {
-      nodes = (await instructorApi.learnerCluster(learner.id)).session.nodes.map((n) => n.name);
+      content.nodes = (await instructorApi.learnerCluster(learner.id)).session.nodes.map((n) => n.name);
     } catch (error) {
-      this.body.replaceChildren(h('p', { class: 'error-text' }, (error as Error).message));
-      return;
+      content.error = (error as Error).message;
     }
-    const host = h('div', { class: 'terminal-host watch-host' });
-    const tabs = h('nav', { class: 'tabs', role: 'tablist' });
-    this.body.replaceChildren(h('p', { class: 'muted watch-note' }, 'You see what the learner sees; nothing you type is sent.'), tabs, host);
-    let pane: TerminalPane | undefined;
-    const select = (node: string) => {
-      pane?.dispose();
-      for (const tab of tabs.children) tab.setAttribute('aria-selected', String((tab as HTMLElement).dataset.node === node));
-      pane = new TerminalPane(node, {
-        readonly: true,
-        url: (query) => instructorApi.watchUrl(learner.id, node, query),
-        sessionGone: async () => false,
-        onState: (state) => tabs.querySelector(`[data-node="${node}"] .dot`)?.setAttribute('class', `dot ${state}`),
-      });
-      pane.element.classList.add('active');
-      host.append(pane.element);
-      pane.open();
-    };
-    for (const node of nodes) {
-      const tab = h('button', { type: 'button', class: 'tab', role: 'tab', 'data-node': node }, h('span', { class: 'dot connecting' }), node);
-      tab.onclick = () => select(node);
-      tabs.append(tab);
-    }
-    if (nodes[0]) select(nodes[0]);
-    this.cleanup = () => {
-      pane?.dispose();
-      this.element.classList.remove('wide');
-    };
+    if (this.content !== content) return;
+    if (content.nodes?.[0]) this.watch(content, content.nodes[0]);
+    else this.draw();
+  }
+
+  private open(content: Exclude<Content, { kind: 'closed' }>): void {
+    this.content = content;
+    window.addEventListener('keydown', this.onKey);
+    this.draw();
+  }
+
+  private watch(content: Extract<Content, { kind: 'terminal' }>, node: string): void {
+    content.pane?.dispose();
+    content.selected = node;
+    const pane = new TerminalPane(node, {
+      readonly: true,
+      url: (query) => watchUrl(content.learner.id, node, query),
+      sessionGone: async () => false,
+      onState: (state) => {
+        content.states.set(node, state);
+        if (this.content === content) this.draw();
+      },
+    });
+    content.pane = pane;
+    pane.element.classList.add('active');
+    content.host.append(pane.element);
+    this.draw();
+    pane.open();
+  }
+
+  private readonly onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') this.close();
+  };
+
+  private draw(): void {
+    const content = this.content;
+    this.element.hidden = content.kind === 'closed';
+    this.element.classList.toggle('wide', content.kind === 'terminal');
+    render(
+      content.kind === 'closed'
+        ? nothing
+        : html`<header class="drawer-head">
+              <h2>${content.kind === 'cluster' ? t('drawer.clusterTitle', { name: content.learner.name }) : t('drawer.terminalTitle', { name: content.learner.name })}</h2>
+              <button type="button" class="button small" @click=${() => this.close()}>${t('drawer.close')}</button>
+            </header>
+            <div class="drawer-body">${content.kind === 'cluster' ? content.view : this.terminalBody(content)}</div>`,
+      this.element,
+    );
+  }
+
+  private terminalBody(content: Extract<Content, { kind: 'terminal' }>) {
+    if (content.error) return html`<p class="error-text">${content.error}</p>`;
+    if (!content.nodes) return html`<p class="muted">${t('drawer.connecting')}</p>`;
+    return html`<p class="muted watch-note">${t('drawer.watchNote')}</p>
+      <nav class="tabs" role="tablist">
+        ${repeat(
+          content.nodes,
+          (node) => node,
+          (node) => html`<button type="button" class="tab" role="tab" data-node=${node} aria-selected=${String(node === content.selected)} @click=${() => this.watch(content, node)}>
+            <span class="dot ${content.states.get(node) ?? 'connecting'}"></span>${node}
+          </button>`,
+        )}
+      </nav>
+      ${content.host}`;
   }
 }

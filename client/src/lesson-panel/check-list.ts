@@ -1,40 +1,46 @@
+import { html, nothing } from 'lit-html';
+import { repeat } from 'lit-html/directives/repeat.js';
 import type { LessonStepView } from '../../../shared/lesson-protocol.js';
-import { button, h } from '../dom.js';
+import { t } from '../i18n/i18n.js';
 import type { CheckState } from './types.js';
 
 /** Turns `backticks` in a check message into code spans, leaving everything else as text. */
-function formatMessage(message: string): HTMLElement {
-  const el = h('span', { class: 'assertion-message' });
-  message.split(/(`[^`]*`)/).forEach((part) => el.append(part.startsWith('`') && part.endsWith('`') && part.length > 1 ? h('code', {}, part.slice(1, -1)) : part));
-  return el;
+export function formatMessage(message: string) {
+  const parts = message.split(/(`[^`]*`)/).map((part) => (part.length > 1 && part.startsWith('`') && part.endsWith('`') ? html`<code>${part.slice(1, -1)}</code>` : part));
+  return html`<span class="assertion-message">${parts}</span>`;
 }
 
-/** One step's checks: a tick, a cross with every failed assertion's message, or a pending circle; hints on demand. */
-export function renderChecks(step: LessonStepView, states: ReadonlyMap<string, CheckState>): HTMLElement {
-  const items = step.checks.map((check) => {
-    const state = states.get(check.id) ?? { status: 'unchecked', messages: [], earned: 0 };
-    const icon = state.status === 'passed' ? '✓' : state.status === 'failed' ? '✕' : '';
-    const hint = state.hint ?? check.hint;
-    const hintText = hint ? h('p', { class: 'check-hint', hidden: '' }, h('strong', {}, 'Hint: '), formatMessage(hint)) : null;
-    const hintButton =
-      hint && state.status !== 'passed'
-        ? button('Hint', (event) => {
-            hintText!.hidden = !hintText!.hidden;
-            (event.currentTarget as HTMLButtonElement).textContent = hintText!.hidden ? 'Hint' : 'Hide hint';
-          }, { class: 'link-button', 'aria-expanded': 'false' })
-        : null;
-    return h(
-      'li',
-      { class: `check ${state.status}`, 'data-check': check.id },
-      h('span', { class: 'check-icon', 'aria-label': state.status }, icon),
-      h(
-        'div',
-        { class: 'check-body' },
-        h('div', { class: 'check-title' }, h('span', {}, check.title), check.points ? h('span', { class: 'check-points' }, state.status === 'unchecked' ? `${check.points} pt${check.points === 1 ? '' : 's'}` : `${state.earned}/${check.points}`) : null, hintButton),
-        state.status === 'failed' && state.messages.length ? h('ul', { class: 'assertions' }, ...state.messages.map((m) => h('li', {}, formatMessage(m)))) : null,
-        hintText,
-      ),
-    );
-  });
-  return h('ul', { class: 'checks' }, ...items);
+const UNCHECKED: CheckState = { status: 'unchecked', messages: [], earned: 0 };
+
+/**
+ * One step's checks: a tick, a cross with every failed assertion's message, or a pending circle; hints on demand.
+ * `openHints` holds the checks whose hint is shown; `toggleHint` flips one.
+ */
+export function checkList(step: LessonStepView, states: ReadonlyMap<string, CheckState>, openHints: ReadonlySet<string>, toggleHint: (id: string) => void) {
+  return html`<ul class="checks">
+    ${repeat(
+      step.checks,
+      (check) => check.id,
+      (check) => {
+        const state = states.get(check.id) ?? UNCHECKED;
+        const hint = state.hint ?? check.hint;
+        const hintOpen = openHints.has(check.id);
+        const points = state.status === 'unchecked' ? t('checks.points', { count: check.points }) : t('checks.earned', { earned: state.earned, possible: check.points });
+        return html`<li class="check ${state.status}" data-check=${check.id}>
+          <span class="check-icon" aria-label=${t(`checks.status.${state.status}`)}>${state.status === 'passed' ? '✓' : state.status === 'failed' ? '✕' : ''}</span>
+          <div class="check-body">
+            <div class="check-title">
+              <span>${check.title}</span>
+              ${check.points ? html`<span class="check-points">${points}</span>` : nothing}
+              ${hint && state.status !== 'passed'
+                ? html`<button type="button" class="link-button" aria-expanded=${String(hintOpen)} @click=${() => toggleHint(check.id)}>${hintOpen ? t('checks.hideHint') : t('checks.hint')}</button>`
+                : nothing}
+            </div>
+            ${state.status === 'failed' && state.messages.length ? html`<ul class="assertions">${state.messages.map((m) => html`<li>${formatMessage(m)}</li>`)}</ul>` : nothing}
+            ${hint ? html`<p class="check-hint" ?hidden=${!hintOpen}><strong>${t('checks.hintLabel')}</strong> ${formatMessage(hint)}</p>` : nothing}
+          </div>
+        </li>`;
+      },
+    )}
+  </ul>`;
 }

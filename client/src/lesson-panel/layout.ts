@@ -1,16 +1,13 @@
 import type { LessonSummary } from '../../../shared/lesson-protocol.js';
+import { t } from '../i18n/i18n.js';
 
-const TEMPLATE_LABELS: Record<string, string> = {
-  single: '1 node',
-  'swarm-1m2w': '3 nodes: 1 manager, 2 workers',
-  'swarm-3m2w': '5 nodes: 3 managers, 2 workers',
-};
+const KNOWN_TEMPLATES = ['single', 'swarm-1m2w', 'swarm-3m2w'] as const;
 
 /** A cluster layout in words: "3 nodes: 1 manager, 2 workers, swarm formed". */
 export function layoutLabel(template: string, swarm: boolean): string {
-  const nodes = TEMPLATE_LABELS[template] ?? template;
-  if (template === 'single') return swarm ? `${nodes}, swarm formed` : `${nodes}, plain engine`;
-  return `${nodes}, ${swarm ? 'swarm formed' : 'no swarm yet'}`;
+  const nodes = (KNOWN_TEMPLATES as readonly string[]).includes(template) ? t(`layout.templates.${template as (typeof KNOWN_TEMPLATES)[number]}`) : template;
+  if (template === 'single') return t(swarm ? 'layout.singleSwarm' : 'layout.singlePlain', { nodes });
+  return t(swarm ? 'layout.swarmFormed' : 'layout.noSwarmYet', { nodes });
 }
 
 export function fitsSession(lesson: Pick<LessonSummary, 'template' | 'swarm'>, session: { template: string; swarm: boolean }): boolean {

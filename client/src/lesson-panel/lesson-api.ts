@@ -1,16 +1,15 @@
-import type { LessonSummary, LessonView, ClusterView } from '../../../shared/lesson-protocol.js';
-import type { CreatedSessionView } from '../../../shared/protocol.js';
-import { call, type Credentials } from '../api.js';
-import type { CheckRunView, GradeReport, RunResult } from './types.js';
+import { CheckRunViewSchema, ClusterViewSchema, GradeReportSchema, LessonListSchema, LessonViewSchema, PositionAnswerSchema, RunBlockResultSchema } from '../../../shared/view-schemas.js';
+import { call } from '../api.js';
+import type { Credentials } from '../storage.js';
 
-/** The lesson routes the panel uses (docs/api.md, docs/lessons.md). */
+/** The lesson routes the panel uses (docs/api.md, docs/lessons.md); every answer is validated with shared/ schemas. */
 export const lessonApi = {
-  list: () => call<{ lessons: LessonSummary[] }>('GET', '/api/lessons').then((r) => r.lessons),
-  get: (id: string) => call<LessonView>('GET', `/api/lessons/${encodeURIComponent(id)}`),
-  run: (c: Credentials, lesson: string, step: number, block: number) => call<RunResult>('POST', `/api/sessions/${c.id}/run`, c.token, { lesson, step, block }),
-  check: (c: Credentials, lesson: string, step: number) => call<CheckRunView>('POST', `/api/sessions/${c.id}/checks`, c.token, { lesson, step }),
-  progress: (c: Credentials, lesson: string) => call<GradeReport>('GET', `/api/sessions/${c.id}/progress?lesson=${encodeURIComponent(lesson)}`, c.token),
-  cluster: (c: Credentials) => call<ClusterView>('GET', `/api/sessions/${c.id}/cluster`, c.token),
+  list: () => call(LessonListSchema, 'GET', '/api/lessons').then((r) => r.lessons),
+  get: (id: string) => call(LessonViewSchema, 'GET', `/api/lessons/${encodeURIComponent(id)}`),
+  run: (c: Credentials, lesson: string, step: number, block: number) => call(RunBlockResultSchema, 'POST', `/api/sessions/${c.id}/run`, { token: c.token, body: { lesson, step, block } }),
+  check: (c: Credentials, lesson: string, step: number) => call(CheckRunViewSchema, 'POST', `/api/sessions/${c.id}/checks`, { token: c.token, body: { lesson, step } }),
+  progress: (c: Credentials, lesson: string) => call(GradeReportSchema, 'GET', `/api/sessions/${c.id}/progress?lesson=${encodeURIComponent(lesson)}`, { token: c.token }),
+  cluster: (c: Credentials) => call(ClusterViewSchema, 'GET', `/api/sessions/${c.id}/cluster`, { token: c.token }),
   /** Classroom learners: report where they are; a lesson with another layout answers with a fresh session. */
-  position: (learnerToken: string, lesson: string, step: number) => call<{ session?: CreatedSessionView }>('PUT', '/api/learners/me/position', learnerToken, { lesson, step }),
+  position: (learnerToken: string, lesson: string, step: number) => call(PositionAnswerSchema, 'PUT', '/api/learners/me/position', { token: learnerToken, body: { lesson, step } }),
 };

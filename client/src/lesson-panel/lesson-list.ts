@@ -1,31 +1,31 @@
+import { html } from 'lit-html';
+import { repeat } from 'lit-html/directives/repeat.js';
 import type { LessonSummary } from '../../../shared/lesson-protocol.js';
-import { h } from '../dom.js';
+import { t } from '../i18n/i18n.js';
 import { fitsSession, layoutLabel } from './layout.js';
 
 /** The lesson catalogue: one card per lesson, in course order. */
-export function renderLessonList(el: HTMLElement, lessons: LessonSummary[], session: { template: string; swarm: boolean }, open: (id: string) => void): void {
-  const cards = lessons.map((lesson, index) => {
-    const fits = fitsSession(lesson, session);
-    const card = h(
-      'button',
-      { type: 'button', class: 'lesson-card', 'data-lesson': lesson.id },
-      h('span', { class: 'lesson-number' }, String(index + 1)),
-      h(
-        'span',
-        { class: 'lesson-card-body' },
-        h('strong', { class: 'lesson-card-title' }, lesson.title),
-        h('span', { class: 'lesson-card-summary' }, lesson.summary),
-        h(
-          'span',
-          { class: 'lesson-card-meta' },
-          h('span', {}, `${lesson.minutes} min`),
-          h('span', {}, `${lesson.steps.length} steps`),
-          h('span', { class: fits ? 'fits' : 'needs', title: fits ? 'Runs on your current session' : 'Opens with an offer of a fresh session prepared for it' }, layoutLabel(lesson.template, lesson.swarm)),
-        ),
-      ),
-    );
-    card.onclick = () => open(lesson.id);
-    return card;
-  });
-  el.replaceChildren(h('div', { class: 'lesson-list-head' }, h('h2', {}, 'Lessons'), h('p', { class: 'muted' }, 'Pick a lesson. Each step has commands to run and checks that read your real cluster.')), h('div', { class: 'lesson-list' }, ...cards));
+export function lessonList(lessons: readonly LessonSummary[], session: { template: string; swarm: boolean }, open: (id: string) => void) {
+  return html`<div class="lesson-list-head"><h2>${t('lessons.title')}</h2><p class="muted">${t('lessons.intro')}</p></div>
+    <div class="lesson-list">
+      ${repeat(
+        lessons,
+        (lesson) => lesson.id,
+        (lesson, index) => {
+          const fits = fitsSession(lesson, session);
+          return html`<button type="button" class="lesson-card" data-lesson=${lesson.id} @click=${() => open(lesson.id)}>
+            <span class="lesson-number">${index + 1}</span>
+            <span class="lesson-card-body">
+              <strong class="lesson-card-title">${lesson.title}</strong>
+              <span class="lesson-card-summary">${lesson.summary}</span>
+              <span class="lesson-card-meta">
+                <span>${t('lessons.minutes', { count: lesson.minutes })}</span>
+                <span>${t('lessons.steps', { count: lesson.steps.length })}</span>
+                <span class=${fits ? 'fits' : 'needs'} title=${fits ? t('lessons.fits') : t('lessons.needs')}>${layoutLabel(lesson.template, lesson.swarm)}</span>
+              </span>
+            </span>
+          </button>`;
+        },
+      )}
+    </div>`;
 }

@@ -1,11 +1,13 @@
-import type { LessonStepView, LessonView } from '../../../shared/lesson-protocol.js';
-import type { Credentials } from '../api.js';
-import { button, h } from '../dom.js';
-import { renderChecks } from './check-list.js';
+import { html, nothing, render } from 'lit-html';
+import { repeat } from 'lit-html/directives/repeat.js';
+import type { CheckRunView, GradeReport, LessonStepView, LessonView } from '../../../shared/lesson-protocol.js';
+import { t } from '../i18n/i18n.js';
+import type { Credentials } from '../storage.js';
+import { checkList } from './check-list.js';
 import { enhanceCodeBlocks } from './code-blocks.js';
 import { fitsSession, layoutLabel } from './layout.js';
 import { lessonApi } from './lesson-api.js';
-import type { CheckRunView, CheckState, GradeReport } from './types.js';
+import type { CheckState } from './types.js';
 
 export interface LessonPageContext {
   creds: Credentials;
@@ -20,17 +22,30 @@ export interface LessonPageContext {
   stepChanged(lesson: string, step: number, fits: boolean): void;
 }
 
-/** One lesson, one step at a time: the text with Run/Copy on its blocks, its checks, prev/next. */
+/** Lesson HTML rendered by the server's markdown-it with raw HTML off, in an element of its own. */
+function lessonHtml(className: string, source: string): HTMLElement {
+  const el = document.createElement('div');
+  el.className = `lesson-html ${className}`;
+  el.innerHTML = source;
+  return el;
+}
+
+/**
+ * One lesson, one step at a time: the text with Run/Copy on its blocks, its checks, prev/next. Rendered with
+ * lit-html from the page's state; each step's text is built once and kept, so a block's Run output survives a
+ * Check, a progress update or a visit to another step.
+ */
 export class LessonPage {
   readonly element: HTMLElement;
-  private step = 0;
+  private step: number;
   private readonly states = new Map<string, CheckState>();
+  private readonly openHints = new Set<string>();
+  private readonly openSolutions = new Set<number>();
+  private readonly stepBodies = new Map<number, HTMLElement>();
+  private readonly solutions = new Map<number, HTMLElement>();
   private readonly fits: boolean;
-  private readonly scroller: HTMLElement;
-  private readonly stepList: HTMLElement;
-  private readonly progress: HTMLElement;
-  private readonly footer: HTMLElement;
   private checking = false;
+  private prepare: { busy: boolean; error?: string } = { busy: false };
 
   constructor(
     private readonly lesson: LessonView,
@@ -39,19 +54,14 @@ export class LessonPage {
   ) {
     this.fits = fitsSession(lesson, ctx.session);
     this.step = Math.min(Math.max(0, startStep), lesson.stepViews.length - 1);
-    const back = button('← Lessons', () => ctx.back(), { class: 'link-button back' });
-    this.progress = h('div', { class: 'lesson-progress' });
-    this.stepList = h('ol', { class: 'step-list', 'aria-label': 'Steps' });
-    this.scroller = h('div', { class: 'step-scroll' });
-    this.footer = h('footer', { class: 'step-footer' });
-    this.element = h(
-      'div',
-      { class: 'lesson-page', 'data-lesson': lesson.id },
-      h('header', { class: 'lesson-head' }, back, h('h2', { class: 'lesson-title' }, lesson.title), this.progress, this.fits ? null : this.layoutBanner(), this.stepList),
-      this.scroller,
-      this.footer,
-    );
+    this.element = document.createElement('div');
+    this.element.className = 'lesson-page';
+    this.element.dataset.lesson = lesson.id;
     this.render();
+  }
+
+  get currentStep(): number {
+    return this.step;
   }
 
   /** Loads the stored latest results, so ticks survive a reload. */
@@ -59,10 +69,18 @@ export class LessonPage {
     if (!this.fits) return;
     try {
       this.applyReport(await lessonApi.progress(this.ctx.creds, this.lesson.id));
-      this.render(false);
+      this.render();
     } catch {
       // no progress yet is fine
     }
+  }
+
+  go(step: number): void {
+    if (step < 0 || step >= this.lesson.stepViews.length || step === this.step) return;
+    this.step = step;
+    this.render();
+    this.element.querySelector('.step-scroll')?.scrollTo({ top: 0 });
+    this.ctx.stepChanged(this.lesson.id, step, this.fits);
   }
 
   private applyReport(report: GradeReport): void {
@@ -83,27 +101,6 @@ export class LessonPage {
     }
   }
 
-  private layoutBanner(): HTMLElement {
-    const action = button(this.ctx.classroom ? 'Switch to a prepared session' : 'Start a fresh session for this lesson', () => {
-      action.disabled = true;
-      action.textContent = 'Preparing nodes…';
-      void this.ctx.prepareSession(this.lesson).catch((error: Error) => {
-        action.disabled = false;
-        action.textContent = 'Try again';
-        note.textContent = `Could not start it: ${error.message}`;
-        note.classList.add('error');
-      });
-    }, { class: 'button primary small', 'data-action': 'prepare-session' });
-    const note = h('p', { class: 'layout-note' }, `Your current nodes stay as they are until you switch; the new session replaces them.`);
-    return h(
-      'div',
-      { class: 'layout-banner', role: 'note' },
-      h('p', {}, 'This lesson runs on ', h('strong', {}, layoutLabel(this.lesson.template, this.lesson.swarm)), '. Your session has ', h('strong', {}, layoutLabel(this.ctx.session.template, this.ctx.session.swarm)), '.'),
-      action,
-      note,
-    );
-  }
-
   private stepPassed(step: LessonStepView): boolean {
     return step.checks.length > 0 && step.checks.every((c) => this.states.get(c.id)?.status === 'passed');
   }
@@ -112,131 +109,156 @@ export class LessonPage {
     return step.checks.some((c) => this.states.get(c.id)?.status === 'failed');
   }
 
-  go(step: number): void {
-    if (step < 0 || step >= this.lesson.stepViews.length || step === this.step) return;
-    this.step = step;
-    this.render();
-    this.ctx.stepChanged(this.lesson.id, step, this.fits);
+  /** The step's text with its blocks enhanced, built on first view and kept for the page's life. */
+  private stepBody(step: LessonStepView): HTMLElement {
+    let body = this.stepBodies.get(step.index);
+    if (!body) {
+      body = lessonHtml('step-body', step.html);
+      enhanceCodeBlocks(body, this.fits ? { run: (block) => lessonApi.run(this.ctx.creds, this.lesson.id, step.index, block), showNode: (node) => this.ctx.selectNode(node) } : null);
+      this.stepBodies.set(step.index, body);
+    }
+    return body;
   }
 
-  get currentStep(): number {
-    return this.step;
+  /** A step's solution, built when first shown, with Copy (never Run) on its blocks. */
+  private solution(step: LessonStepView, source: string): HTMLElement {
+    let solution = this.solutions.get(step.index);
+    if (!solution) {
+      enhanceCodeBlocks((solution = lessonHtml('solution', source)), null);
+      this.solutions.set(step.index, solution);
+    }
+    return solution;
   }
 
-  private render(scrollTop = true): void {
-    this.renderProgress();
-    this.renderStepList();
-    this.renderStep(scrollTop);
-    this.renderFooter();
+  private readonly intro = (() => {
+    let intro: HTMLElement | undefined;
+    return (): HTMLElement => {
+      if (!intro) enhanceCodeBlocks((intro = lessonHtml('lesson-intro', this.lesson.introHtml)), null);
+      return intro;
+    };
+  })();
+
+  private render(): void {
+    const step = this.lesson.stepViews[this.step];
+    const last = this.lesson.stepViews.length - 1;
+    render(
+      html`<header class="lesson-head">
+          <button type="button" class="link-button back" @click=${() => this.ctx.back()}>${t('lesson.back')}</button>
+          <h2 class="lesson-title">${this.lesson.title}</h2>
+          ${this.progress()} ${this.fits ? nothing : this.layoutBanner()}
+          <ol class="step-list" aria-label=${t('lesson.steps')}>
+            ${repeat(this.lesson.stepViews, (s) => s.index, (s) => this.stepPill(s))}
+          </ol>
+        </header>
+        <div class="step-scroll">
+          ${this.step === 0 && this.lesson.introHtml.trim() ? this.intro() : nothing}
+          <h3 class="step-title"><span class="step-number">${t('lesson.stepOf', { step: this.step + 1, total: last + 1 })}</span>${step.title}</h3>
+          ${this.stepBody(step)} ${this.checkSection(step)}
+        </div>
+        <footer class="step-footer">
+          <button type="button" class="button" data-action="prev" ?disabled=${this.step === 0} @click=${() => this.go(this.step - 1)}>${t('lesson.previous')}</button>
+          <span class="step-count">${this.step + 1} / ${last + 1}</span>
+          <button type="button" class="button ${this.stepPassed(step) ? 'primary' : ''}" data-action="next" @click=${() => (this.step === last ? this.ctx.back() : this.go(this.step + 1))}>
+            ${this.step === last ? t('lesson.backToLessons') : t('lesson.next')}
+          </button>
+        </footer>`,
+      this.element,
+    );
   }
 
-  private renderProgress(): void {
+  private progress() {
     const checks = this.lesson.stepViews.flatMap((s) => s.checks);
-    const passed = checks.filter((c) => this.states.get(c.id)?.status === 'passed');
+    const passed = checks.filter((c) => this.states.get(c.id)?.status === 'passed').length;
     const possible = checks.reduce((sum, c) => sum + c.points, 0);
     const earned = checks.reduce((sum, c) => sum + (this.states.get(c.id)?.earned ?? 0), 0);
-    const pct = checks.length ? Math.round((passed.length / checks.length) * 100) : 0;
-    this.progress.replaceChildren(
-      h('div', { class: 'progress-bar', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct) }, h('span', { style: `width:${pct}%` })),
-      h('span', { class: 'progress-text' }, `${passed.length}/${checks.length} checks · ${earned}/${possible} pts · ${this.lesson.minutes} min`),
-    );
+    const pct = checks.length ? Math.round((passed / checks.length) * 100) : 0;
+    return html`<div class="lesson-progress">
+      <div class="progress-bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}><span style="width:${pct}%"></span></div>
+      <span class="progress-text">${t('lesson.progress', { passed, checks: checks.length, earned, possible, minutes: this.lesson.minutes })}</span>
+    </div>`;
   }
 
-  private renderStepList(): void {
-    this.stepList.replaceChildren(
-      ...this.lesson.stepViews.map((step) => {
-        const state = this.stepPassed(step) ? 'done' : this.stepFailed(step) ? 'failing' : '';
-        const pill = button(this.stepPassed(step) ? '✓' : String(step.index + 1), () => this.go(step.index), {
-          class: `step-pill ${state}${step.index === this.step ? ' current' : ''}`,
-          title: `${step.index + 1}. ${step.title}`,
-          'aria-label': `Step ${step.index + 1}: ${step.title}${state === 'done' ? ' (done)' : ''}`,
-          'aria-current': step.index === this.step ? 'step' : undefined,
-          'data-step': String(step.index),
-        });
-        return h('li', {}, pill);
-      }),
-    );
+  private stepPill(step: LessonStepView) {
+    const state = this.stepPassed(step) ? 'done' : this.stepFailed(step) ? 'failing' : '';
+    const current = step.index === this.step;
+    return html`<li>
+      <button
+        type="button"
+        class="step-pill ${state} ${current ? 'current' : ''}"
+        title=${`${step.index + 1}. ${step.title}`}
+        aria-label=${t(state === 'done' ? 'lesson.stepLabelDone' : 'lesson.stepLabel', { step: step.index + 1, title: step.title })}
+        aria-current=${current ? 'step' : 'false'}
+        data-step=${step.index}
+        @click=${() => this.go(step.index)}
+      >
+        ${state === 'done' ? '✓' : step.index + 1}
+      </button>
+    </li>`;
   }
 
-  private renderStep(scrollTop: boolean): void {
-    const step = this.lesson.stepViews[this.step];
-    const body = h('div', { class: 'lesson-html step-body' });
-    body.innerHTML = step.html; // rendered by the server's markdown-it with raw HTML off
-    enhanceCodeBlocks(body, this.fits ? { run: (block) => lessonApi.run(this.ctx.creds, this.lesson.id, this.step, block), showNode: (node) => this.ctx.selectNode(node) } : null);
-    let intro: HTMLElement | null = null;
-    if (this.step === 0 && this.lesson.introHtml.trim()) {
-      intro = h('div', { class: 'lesson-html lesson-intro' });
-      intro.innerHTML = this.lesson.introHtml;
-      enhanceCodeBlocks(intro, null);
-    }
-    const previous = this.scroller.scrollTop;
-    this.scroller.replaceChildren(
-      ...(intro ? [intro] : []),
-      h('h3', { class: 'step-title' }, h('span', { class: 'step-number' }, `Step ${this.step + 1} of ${this.lesson.stepViews.length}`), step.title),
-      body,
-      this.checkSection(step),
-    );
-    this.scroller.scrollTop = scrollTop ? 0 : previous;
+  private layoutBanner() {
+    const start = () => {
+      this.prepare = { busy: true };
+      this.render();
+      void this.ctx.prepareSession(this.lesson).catch((error: Error) => {
+        this.prepare = { busy: false, error: error.message };
+        this.render();
+      });
+    };
+    const { busy, error } = this.prepare;
+    const label = busy ? t('lesson.preparing') : error ? t('lesson.tryAgain') : this.ctx.classroom ? t('lesson.switchPrepared') : t('lesson.startFresh');
+    return html`<div class="layout-banner" role="note">
+      <p>${t('lesson.layoutBefore')}<strong>${layoutLabel(this.lesson.template, this.lesson.swarm)}</strong>${t('lesson.layoutMiddle')}<strong>${layoutLabel(this.ctx.session.template, this.ctx.session.swarm)}</strong>${t('lesson.layoutAfter')}</p>
+      <button type="button" class="button primary small" data-action="prepare-session" ?disabled=${busy} @click=${start}>${label}</button>
+      <p class="layout-note ${error ? 'error' : ''}">${error ? t('lesson.prepareFailed', { message: error }) : t('lesson.layoutNote')}</p>
+    </div>`;
   }
 
-  private checkSection(step: LessonStepView): HTMLElement {
+  private checkSection(step: LessonStepView) {
     const passed = this.stepPassed(step);
-    const section = h('section', { class: `check-section${passed ? ' passed' : this.stepFailed(step) ? ' failing' : ''}`, 'aria-label': 'Checks', 'data-step': String(step.index) });
-    if (!step.checks.length) {
-      section.append(h('p', { class: 'muted no-checks' }, 'Nothing to check in this step: read, try the commands, then go on.'));
-      return section;
-    }
-    const checkButton = button(this.checking ? 'Checking…' : passed ? 'Check again' : 'Check', () => void this.check(), {
-      class: `button ${passed ? '' : 'primary'} check-button`,
-      'data-action': 'check',
-      title: this.fits ? 'Read the cluster and check this step' : 'Switch to a session prepared for this lesson first',
-    });
-    checkButton.disabled = this.checking || !this.fits;
-    section.append(
-      h('header', { class: 'check-head' }, h('div', {}, h('strong', {}, passed ? 'Step complete' : 'Checks'), h('span', { class: 'muted' }, passed ? ' — all pass' : ' — read from your live cluster')), checkButton),
-      renderChecks(step, this.states),
-    );
-    if (passed && this.step < this.lesson.stepViews.length - 1) section.append(button('Next step →', () => this.go(this.step + 1), { class: 'button primary next-inline' }));
-    if (passed && this.step === this.lesson.stepViews.length - 1 && this.lesson.stepViews.every((s) => !s.checks.length || this.stepPassed(s))) {
-      section.append(h('p', { class: 'lesson-done' }, '🎉 Lesson complete. Every check passes.'));
-    }
-    if (step.solutionHtml) {
-      const solution = h('div', { class: 'lesson-html solution', hidden: '' });
-      solution.innerHTML = step.solutionHtml;
-      enhanceCodeBlocks(solution, null);
-      const toggle = button('Show solution', () => {
-        solution.hidden = !solution.hidden;
-        toggle.textContent = solution.hidden ? 'Show solution' : 'Hide solution';
-      }, { class: 'link-button solution-toggle' });
-      section.append(toggle, solution);
-    }
-    return section;
-  }
-
-  private renderFooter(): void {
     const last = this.lesson.stepViews.length - 1;
-    const prev = button('← Previous', () => this.go(this.step - 1), { class: 'button', 'data-action': 'prev' });
-    prev.disabled = this.step === 0;
-    const next = button(this.step === last ? 'Back to lessons' : 'Next →', () => (this.step === last ? this.ctx.back() : this.go(this.step + 1)), {
-      class: `button ${this.stepPassed(this.lesson.stepViews[this.step]) ? 'primary' : ''}`,
-      'data-action': 'next',
-    });
-    this.footer.replaceChildren(prev, h('span', { class: 'step-count' }, `${this.step + 1} / ${last + 1}`), next);
+    const lessonDone = passed && this.step === last && this.lesson.stepViews.every((s) => !s.checks.length || this.stepPassed(s));
+    const solutionOpen = this.openSolutions.has(step.index);
+    return html`<section class="check-section ${passed ? 'passed' : this.stepFailed(step) ? 'failing' : ''}" aria-label=${t('checks.sectionLabel')} data-step=${step.index}>
+      ${step.checks.length
+        ? html`<header class="check-head">
+              <div><strong>${passed ? t('checks.stepComplete') : t('checks.title')}</strong><span class="muted">${passed ? t('checks.allPass') : t('checks.fromCluster')}</span></div>
+              <button
+                type="button"
+                class="button ${passed ? '' : 'primary'} check-button"
+                data-action="check"
+                title=${this.fits ? t('checks.checkTitle') : t('checks.switchFirst')}
+                ?disabled=${this.checking || !this.fits}
+                @click=${() => void this.check()}
+              >
+                ${this.checking ? t('checks.checking') : passed ? t('checks.checkAgain') : t('checks.check')}
+              </button>
+            </header>
+            ${checkList(step, this.states, this.openHints, (id) => (this.openHints.has(id) ? this.openHints.delete(id) : this.openHints.add(id), this.render()))}
+            ${passed && this.step < last ? html`<button type="button" class="button primary next-inline" @click=${() => this.go(this.step + 1)}>${t('checks.nextStep')}</button>` : nothing}
+            ${lessonDone ? html`<p class="lesson-done">${t('checks.lessonDone')}</p>` : nothing}`
+        : html`<p class="muted no-checks">${t('checks.nothingToCheck')}</p>`}
+      ${step.solutionHtml
+        ? html`<button type="button" class="link-button solution-toggle" @click=${() => (solutionOpen ? this.openSolutions.delete(step.index) : this.openSolutions.add(step.index), this.render())}>
+              ${solutionOpen ? t('checks.hideSolution') : t('checks.showSolution')}
+            </button>
+            <div class="solution-host" ?hidden=${!solutionOpen}>${this.solution(step, step.solutionHtml)}</div>`
+        : nothing}
+    </section>`;
   }
 
   private async check(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
-    this.renderStep(false);
+    this.render();
     const step = this.step;
     try {
       this.applyRun(await lessonApi.check(this.ctx.creds, this.lesson.id, step));
     } catch (error) {
-      for (const c of this.lesson.stepViews[step].checks) this.states.set(c.id, { status: 'failed', messages: [`The check could not run: ${(error as Error).message}`], earned: 0 });
+      for (const c of this.lesson.stepViews[step].checks) this.states.set(c.id, { status: 'failed', messages: [t('checks.couldNotRun', { message: (error as Error).message })], earned: 0 });
     } finally {
       this.checking = false;
-      if (this.step === step) this.render(false);
-      else this.renderStepList();
+      this.render();
     }
   }
 }

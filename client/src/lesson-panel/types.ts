@@ -1,5 +1,3 @@
-export type { AssertionResultView as AssertionResult, CheckResultView as CheckResult, CheckRunView, GradeReport } from '../../../shared/lesson-protocol.js';
-
 /** The state the panel shows for one check. */
 export interface CheckState {
   status: 'unchecked' | 'passed' | 'failed';
@@ -7,5 +5,3 @@ export interface CheckState {
   hint?: string;
   earned: number;
 }
-
-export type RunResult = { node: string; mode: 'terminal' } | { node: string; mode: 'exec'; exitCode: number; output: string };

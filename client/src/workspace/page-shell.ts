@@ -1,0 +1,40 @@
+import { html, render } from 'lit-html';
+import type { TemplateName } from '../../../shared/protocol.js';
+import { t } from '../i18n/i18n.js';
+import { startForm } from './start-form.js';
+
+export interface ShellState {
+  view: 'loading' | 'start' | 'workspace';
+  /** A classroom learner's name and event, shown next to the brand. */
+  learnerLabel?: string;
+  start: { busy: boolean; message: string; error: boolean };
+  onStart(template: TemplateName, swarm: boolean): void;
+}
+
+/**
+ * The workspace page's frame: top bar, start view, and the workspace's fixed hosts (tabs, terminals, ports bar,
+ * lesson panel) that the panels render into. Rendered again on every change; lit-html updates it in place, so the
+ * hosts and what is typed in the start form stay.
+ */
+export function renderShell(state: ShellState): void {
+  document.title = t('page.workspaceTitle');
+  render(
+    html`<header class="topbar">
+        <div class="brand">
+          <span class="brand-mark" aria-hidden="true"></span>${t('page.brand')}
+          <span id="learner-name" class="learner-name" ?hidden=${!state.learnerLabel}>${state.learnerLabel ?? ''}</span>
+        </div>
+        <div id="session-bar" class="session-bar" ?hidden=${state.view !== 'workspace'}></div>
+      </header>
+      <main id="start-view" class="start-view" ?hidden=${state.view !== 'start'}>${startForm(state.start, state.onStart)}</main>
+      <main id="workspace" class="workspace" ?hidden=${state.view !== 'workspace'}>
+        <section class="terminals">
+          <nav id="tabs" class="tabs" role="tablist" aria-label=${t('workspace.nodes')}></nav>
+          <div id="terminal-host" class="terminal-host"></div>
+          <footer id="ports-bar" class="ports-bar"></footer>
+        </section>
+        <aside id="lesson-panel" class="lesson-panel" aria-label=${t('workspace.lessonPanel')}></aside>
+      </main>`,
+    document.body,
+  );
+}

@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 /** Request shapes and views of the classroom: events, learners, the dashboard and grading. */
 
+/** The languages a class can be taught in: the client's message catalogues (test/unit/client checks they match). */
+export const EventLanguageSchema = z.enum(['en', 'ko']);
+export type EventLanguage = z.infer<typeof EventLanguageSchema>;
+
 const LessonId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a lesson id is kebab-case');
 
 export const CreateEventSchema = z
@@ -13,6 +17,8 @@ export const CreateEventSchema = z
     closesAt: z.iso.datetime({ offset: true }).optional(),
     /** Sessions to start before class for the event's first lesson. */
     warmPool: z.number().int().min(0).max(50).default(0),
+    /** The class's default language: learners who have not chosen one see the page and lessons in it. */
+    language: EventLanguageSchema.optional(),
   })
   .refine((e) => !e.opensAt || !e.closesAt || Date.parse(e.opensAt) < Date.parse(e.closesAt), { message: 'closesAt must be after opensAt' });
 
@@ -41,6 +47,8 @@ export interface EventView {
   warmPool: number;
   createdAt: string;
   endedAt?: string;
+  /** The class's default language; absent: each learner's browser decides. */
+  language?: EventLanguage;
 }
 
 export interface LearnerRow {

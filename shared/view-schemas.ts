@@ -83,6 +83,9 @@ export type RunBlockResultView = z.infer<typeof RunBlockResultSchema>;
 
 const ScoreSchema = z.object({ earned: z.number(), possible: z.number() });
 
+/** A finding's message key and values, so the page can say it in the reader's language (absent: `message` only). */
+const FindingKeyFields = { key: z.optional(z.string()), params: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))) };
+
 export const CheckRunViewSchema: z.ZodMiniType<CheckRunView> = z.object({
   lesson: z.string(),
   step: z.optional(z.number()),
@@ -96,7 +99,7 @@ export const CheckRunViewSchema: z.ZodMiniType<CheckRunView> = z.object({
       passed: z.boolean(),
       points: ScoreSchema,
       hint: z.optional(z.string()),
-      assertions: z.array(z.object({ kind: z.string(), passed: z.boolean(), expected: z.string(), actual: z.string(), message: z.string() })),
+      assertions: z.array(z.object({ kind: z.string(), passed: z.boolean(), expected: z.string(), actual: z.string(), message: z.string(), ...FindingKeyFields })),
     }),
   ),
   durationMs: z.number(),
@@ -117,7 +120,7 @@ export const GradeReportSchema: z.ZodMiniType<GradeReport> = z.object({
       passed: z.boolean(),
       earned: z.number(),
       possible: z.number(),
-      failures: z.array(z.object({ expected: z.optional(z.string()), actual: z.optional(z.string()), message: z.string() })),
+      failures: z.array(z.object({ expected: z.optional(z.string()), actual: z.optional(z.string()), message: z.string(), ...FindingKeyFields })),
       checkedAt: z.optional(z.string()),
     }),
   ),
@@ -157,6 +160,7 @@ export const EventViewSchema: z.ZodMiniType<EventView> = z.object({
   warmPool: z.number(),
   createdAt: z.string(),
   endedAt: z.optional(z.string()),
+  language: z.optional(z.enum(['en', 'ko'])),
 });
 
 export const LearnerRowSchema: z.ZodMiniType<LearnerRow> = z.object({

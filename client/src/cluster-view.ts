@@ -1,6 +1,7 @@
 import { html, nothing, render } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
 import type { ClusterNodeView, ClusterTaskView, ClusterView } from '../../shared/lesson-protocol.js';
+import { clockTime } from './i18n/format.js';
 import { t } from './i18n/i18n.js';
 
 const TASK_ORDER = ['running', 'starting', 'preparing', 'assigned', 'accepted', 'pending', 'new', 'ready'];
@@ -76,7 +77,7 @@ export function clusterTemplate(view: ClusterView) {
       : nothing}
     <h3 class="cluster-heading">${t('cluster.nodes')}</h3>
     <div class="node-grid">${repeat(view.nodes, (n) => n.name, nodeCard)}</div>
-    <p class="cluster-taken muted">${t('cluster.readAt', { time: new Date(view.takenAt).toLocaleTimeString() })}</p>`;
+    <p class="cluster-taken muted">${t('cluster.readAt', { time: clockTime(view.takenAt) })}</p>`;
 }
 
 /** Polls a cluster source every few seconds while started, never two requests at once; renders in place. */

@@ -1,7 +1,8 @@
 import type { SessionView, TemplateName } from '../../shared/protocol.js';
 import { LearnerMeViewSchema } from '../../shared/view-schemas.js';
 import { ApiError, api, call } from './api.js';
-import { t } from './i18n/i18n.js';
+import { isLanguage } from './i18n/catalogues.js';
+import { onLanguageChange, t, useClassLanguage } from './i18n/i18n.js';
 import { learnerStore, sessionStore, type Credentials, type LearnerCredentials } from './storage.js';
 import { Workspace, type LearnerContext } from './workspace.js';
 import { renderShell, type ShellState } from './workspace/page-shell.js';
@@ -61,7 +62,11 @@ async function start(template: TemplateName, swarm: boolean): Promise<void> {
 async function resumeLearner(stored: LearnerCredentials): Promise<boolean> {
   try {
     const me = await call(LearnerMeViewSchema, 'GET', '/api/learners/me', { token: stored.token });
-    update({ learnerLabel: t('workspace.learnerLabel', { name: me.learner.name, event: me.event.name }) });
+    // The event's language may have been set or changed since joining: remember it for the next first render.
+    const language = isLanguage(me.event.language) ? me.event.language : undefined;
+    learnerStore.save({ ...stored, language });
+    useClassLanguage(language);
+    update({ learner: { name: me.learner.name, event: me.event.name } });
     if (!me.session) {
       showStart(t('workspace.classroomSessionEnded'));
       return true;
@@ -107,5 +112,10 @@ window.__workshop = {
   selectNode: (node) => workspace?.nodeTerminals.select(node),
   session: () => sessionStore.load(),
 };
+
+onLanguageChange(() => {
+  renderShell(shell);
+  workspace?.relabel();
+});
 
 void boot();

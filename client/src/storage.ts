@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { catalogues, type Language } from './i18n/catalogues.js';
 
 /**
  * The one place the client keeps things in the browser: each slot is a localStorage key read through a schema,
@@ -27,8 +28,10 @@ const CredentialsSchema = z.object({ id: z.string(), token: z.string() });
 /** A session's id and the token that opens it (a learner's token opens their session too). */
 export type Credentials = z.infer<typeof CredentialsSchema>;
 
-const LearnerCredentialsSchema = z.object({ token: z.string(), id: z.string(), name: z.string(), event: z.string() });
-/** A classroom learner's token, kept so the workspace finds them again after the browser closes. */
+const LanguageSchema = z.enum(Object.keys(catalogues) as [Language, ...Language[]]);
+
+const LearnerCredentialsSchema = z.object({ token: z.string(), id: z.string(), name: z.string(), event: z.string(), language: z.optional(LanguageSchema) });
+/** A classroom learner's token (and their event's default language), kept so the workspace finds them again after the browser closes. */
 export type LearnerCredentials = z.infer<typeof LearnerCredentialsSchema>;
 
 const PositionSchema = z.object({ lesson: z.string(), step: z.int().check(z.minimum(0)) });
@@ -37,6 +40,8 @@ export type Position = z.infer<typeof PositionSchema>;
 
 export const learnerStore = slot('swarm-workshop.learner', LearnerCredentialsSchema);
 export const positionStore = slot('swarm-workshop.position', PositionSchema);
+/** The language a person chose with the language switch (never set by an event's default). */
+export const languageStore = slot('swarm-workshop.language', LanguageSchema);
 
 const sessionSlot = slot('swarm-workshop.session', CredentialsSchema);
 const HASH = /^#s=([a-z0-9]+)\.([\w-]+)$/;

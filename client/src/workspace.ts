@@ -86,6 +86,14 @@ export class Workspace {
     this.unmountLesson();
   }
 
+  /** Draws the workspace's own parts again in the active language (the lesson panel follows the language itself). */
+  relabel(): void {
+    if (this.disposed) return;
+    this.renderSessionBar();
+    this.renderPorts();
+    this.terminals.relabel();
+  }
+
   /** For the page's test hook. */
   get nodeTerminals(): NodeTerminals {
     return this.terminals;

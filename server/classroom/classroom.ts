@@ -54,6 +54,7 @@ export class Classroom {
       ...(request.closesAt ? { closesAt: Date.parse(request.closesAt) } : {}),
       warmPool: request.warmPool,
       createdAt: this.now(),
+      ...(request.language ? { language: request.language } : {}),
     };
     this.deps.events.insertEvent(record);
     this.applyWarmPool(record, record.warmPool);
@@ -94,6 +95,7 @@ export class Classroom {
       warmPool: event.warmPool,
       createdAt: new Date(event.createdAt).toISOString(),
       ...(event.endedAt ? { endedAt: new Date(event.endedAt).toISOString() } : {}),
+      ...(event.language ? { language: event.language } : {}),
     };
   }
 

@@ -1,3 +1,4 @@
+import type { EventLanguage } from '../../shared/classroom-protocol.js';
 import type { Db } from '../store/database.js';
 
 export interface EventRecord {
@@ -11,6 +12,7 @@ export interface EventRecord {
   warmPool: number;
   createdAt: number;
   endedAt?: number;
+  language?: EventLanguage;
 }
 
 export interface LearnerRecord {
@@ -28,7 +30,7 @@ export interface LearnerRecord {
 
 interface EventRow {
   id: string; name: string; join_code: string; lessons: string; capacity: number; opens_at: number | null;
-  closes_at: number | null; warm_pool: number; created_at: number; ended_at: number | null;
+  closes_at: number | null; warm_pool: number; created_at: number; ended_at: number | null; language: string | null;
 }
 interface LearnerRow {
   id: string; event_id: string; display_name: string; token_digest: Buffer; session_id: string | null; lesson: string | null;
@@ -39,6 +41,7 @@ const eventOf = (row: EventRow): EventRecord => ({
   id: row.id, name: row.name, joinCode: row.join_code, lessons: JSON.parse(row.lessons) as string[], capacity: row.capacity,
   ...(row.opens_at !== null ? { opensAt: row.opens_at } : {}), ...(row.closes_at !== null ? { closesAt: row.closes_at } : {}),
   warmPool: row.warm_pool, createdAt: row.created_at, ...(row.ended_at !== null ? { endedAt: row.ended_at } : {}),
+  ...(row.language !== null ? { language: row.language as EventLanguage } : {}),
 });
 
 const learnerOf = (row: LearnerRow): LearnerRecord => ({
@@ -53,8 +56,8 @@ export class EventStore {
 
   insertEvent(event: EventRecord): void {
     this.db
-      .prepare('INSERT INTO events (id, name, join_code, lessons, capacity, opens_at, closes_at, warm_pool, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(event.id, event.name, event.joinCode, JSON.stringify(event.lessons), event.capacity, event.opensAt ?? null, event.closesAt ?? null, event.warmPool, event.createdAt);
+      .prepare('INSERT INTO events (id, name, join_code, lessons, capacity, opens_at, closes_at, warm_pool, created_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(event.id, event.name, event.joinCode, JSON.stringify(event.lessons), event.capacity, event.opensAt ?? null, event.closesAt ?? null, event.warmPool, event.createdAt, event.language ?? null);
   }
 
   endEvent(id: string, at: number): void {

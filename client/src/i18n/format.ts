@@ -1,4 +1,4 @@
-import { t } from './i18n.js';
+import { activeLanguage, t } from './i18n.js';
 
 /** "3 min", "1 h 05", "12 s": short durations for tables. */
 export function duration(ms: number): string {
@@ -23,4 +23,19 @@ export function timeLeft(ms: number): string {
   return minutes >= 60
     ? t('time.leftHours', { hours: Math.floor(minutes / 60), minutes: String(minutes % 60).padStart(2, '0'), seconds })
     : t('time.left', { minutes, seconds });
+}
+
+/** A date and time in the active language's way of writing them ("2025. 3. 4. 오후 2:05", "3/4/2025, 2:05 PM"). */
+export function dateTime(iso: string): string {
+  return new Intl.DateTimeFormat(activeLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** A time of day with seconds, for "read at …". */
+export function clockTime(iso: string): string {
+  return new Intl.DateTimeFormat(activeLanguage(), { timeStyle: 'medium' }).format(new Date(iso));
+}
+
+/** A number with the active language's grouping and decimal marks. */
+export function number(value: number): string {
+  return new Intl.NumberFormat(activeLanguage(), { maximumFractionDigits: 2 }).format(value);
 }

@@ -4,7 +4,7 @@ import type { DashboardMessage, EventView, LearnerRow } from '../../../shared/cl
 import type { LessonSummary } from '../../../shared/lesson-protocol.js';
 import { DashboardMessageSchema } from '../../../shared/view-schemas.js';
 import { copyText } from '../clipboard.js';
-import { ago, duration } from '../i18n/format.js';
+import { ago, dateTime, duration, number } from '../i18n/format.js';
 import { t } from '../i18n/i18n.js';
 import { parseStreamData } from '../session-stream.js';
 import { showToast } from '../toasts.js';
@@ -101,8 +101,8 @@ export class Dashboard {
     const e = this.event;
     const details = [
       t('dashboard.learnerCount', { learners: e.learners, capacity: e.capacity }),
-      e.opensAt ? t('dashboard.opens', { at: new Date(e.opensAt).toLocaleString() }) : '',
-      e.closesAt ? t('dashboard.closes', { at: new Date(e.closesAt).toLocaleString() }) : '',
+      e.opensAt ? t('dashboard.opens', { at: dateTime(e.opensAt) }) : '',
+      e.closesAt ? t('dashboard.closes', { at: dateTime(e.closesAt) }) : '',
       e.warmPool ? t('dashboard.warmPool', { count: e.warmPool }) : '',
     ].filter(Boolean);
     const copyLink = () => {
@@ -193,7 +193,7 @@ export class Dashboard {
         <div class="cell-main">${row.checksPassed} / ${row.checksTotal}</div>
         <div class="mini-bar"><span style="width:${pct}%"></span></div>
       </td>
-      <td class="num">${row.points.earned} / ${row.points.possible}</td>
+      <td class="num">${number(row.points.earned)} / ${number(row.points.possible)}</td>
       <td class="num on-step">${duration(row.timeOnStepMs + (now - row.receivedAt))}</td>
       <td class="muted">${ago(row.lastActivity, now)}</td>
       <td class="failing-cell">${row.failing.length ? row.failing.map((f) => html`<span class="chip bad" title=${f}>${f}</span>`) : html`<span class="muted">—</span>`}</td>

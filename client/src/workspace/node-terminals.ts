@@ -91,6 +91,12 @@ export class NodeTerminals {
     for (const listener of this.listeners) listener(node);
   }
 
+  /** Draws the tabs and connection banners again (after a change of language). */
+  relabel(): void {
+    for (const [node, pane] of this.panes) this.renderBanner(pane, this.states.get(node) ?? 'connecting');
+    this.renderTabs();
+  }
+
   private renderBanner(pane: TerminalPane, state: ConnectionState): void {
     render(html`<div class="conn-banner ${state === 'ended' ? 'ended' : ''}" ?hidden=${state === 'connected'}>${t(`terminal.state.${state}`)}</div>`, pane.element);
   }

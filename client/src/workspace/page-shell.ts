@@ -1,12 +1,13 @@
 import { html, render } from 'lit-html';
 import type { TemplateName } from '../../../shared/protocol.js';
 import { t } from '../i18n/i18n.js';
+import { languageSwitch } from '../language-switch.js';
 import { startForm } from './start-form.js';
 
 export interface ShellState {
   view: 'loading' | 'start' | 'workspace';
   /** A classroom learner's name and event, shown next to the brand. */
-  learnerLabel?: string;
+  learner?: { name: string; event: string };
   start: { busy: boolean; message: string; error: boolean };
   onStart(template: TemplateName, swarm: boolean): void;
 }
@@ -14,7 +15,7 @@ export interface ShellState {
 /**
  * The workspace page's frame: top bar, start view, and the workspace's fixed hosts (tabs, terminals, ports bar,
  * lesson panel) that the panels render into. Rendered again on every change; lit-html updates it in place, so the
- * hosts and what is typed in the start form stay.
+ * hosts and what is typed in the start form stay (also when the language changes).
  */
 export function renderShell(state: ShellState): void {
   document.title = t('page.workspaceTitle');
@@ -22,9 +23,12 @@ export function renderShell(state: ShellState): void {
     html`<header class="topbar">
         <div class="brand">
           <span class="brand-mark" aria-hidden="true"></span>${t('page.brand')}
-          <span id="learner-name" class="learner-name" ?hidden=${!state.learnerLabel}>${state.learnerLabel ?? ''}</span>
+          <span id="learner-name" class="learner-name" ?hidden=${!state.learner}>${state.learner ? t('workspace.learnerLabel', state.learner) : ''}</span>
         </div>
-        <div id="session-bar" class="session-bar" ?hidden=${state.view !== 'workspace'}></div>
+        <div class="topbar-end">
+          <div id="session-bar" class="session-bar" ?hidden=${state.view !== 'workspace'}></div>
+          ${languageSwitch()}
+        </div>
       </header>
       <main id="start-view" class="start-view" ?hidden=${state.view !== 'start'}>${startForm(state.start, state.onStart)}</main>
       <main id="workspace" class="workspace" ?hidden=${state.view !== 'workspace'}>

@@ -3,11 +3,16 @@ import { repeat } from 'lit-html/directives/repeat.js';
 import type { EventView } from '../../shared/classroom-protocol.js';
 import type { LessonSummary } from '../../shared/lesson-protocol.js';
 import { ApiError } from './api.js';
-import { t } from './i18n/i18n.js';
+import { activeLanguage, onLanguageChange, t, useClassLanguage } from './i18n/i18n.js';
 import { Dashboard } from './instructor/dashboard.js';
 import { eventForm, type EventFormState } from './instructor/event-form.js';
 import { instructorApi } from './instructor/instructor-api.js';
+import { languageSwitch } from './language-switch.js';
 import { lessonApi } from './lesson-panel/lesson-api.js';
+
+/** Draws what the page shows now again; replaced by each view, called after a change of language. */
+let redraw: () => void = () => undefined;
+onLanguageChange(() => redraw());
 
 /** The instructor's page: login, events, and the live dashboard of the chosen event. */
 
@@ -21,7 +26,7 @@ function page(content: TemplateResult | typeof nothing, loggedIn: boolean): void
   render(
     html`<header class="topbar">
         <div class="brand"><span class="brand-mark" aria-hidden="true"></span>${t('page.brand')} <span class="role-tag">${t('instructor.role')}</span></div>
-        <div class="session-bar"><button id="logout" type="button" class="button" ?hidden=${!loggedIn} @click=${logout}>${t('instructor.logout')}</button></div>
+        <div class="session-bar">${languageSwitch()}<button id="logout" type="button" class="button" ?hidden=${!loggedIn} @click=${logout}>${t('instructor.logout')}</button></div>
       </header>
       <main id="app" class="instructor-app">${content}</main>`,
     document.body,
@@ -29,6 +34,7 @@ function page(content: TemplateResult | typeof nothing, loggedIn: boolean): void
 }
 
 function notConfigured(): void {
+  redraw = notConfigured;
   page(
     html`<div class="center">
       <div class="card narrow" id="not-configured">
@@ -44,6 +50,7 @@ function notConfigured(): void {
 
 function login(message = ''): void {
   const draw = (state: { busy: boolean; message: string }) => {
+    redraw = () => draw(state);
     const submit = async (event: SubmitEvent) => {
       event.preventDefault();
       const password = (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('#password')!;
@@ -81,10 +88,23 @@ class Console {
   private form: EventFormState | undefined;
 
   async open(): Promise<void> {
-    [this.events, this.lessons] = await Promise.all([instructorApi.events(), lessonApi.list()]);
+    [this.events, this.lessons] = await Promise.all([instructorApi.events(), lessonApi.list(activeLanguage())]);
+    redraw = () => void this.followLanguage();
     const wanted = new URLSearchParams(location.hash.slice(1)).get('event') ?? this.events.find((e) => !e.endedAt)?.id;
     if (wanted && this.events.some((e) => e.id === wanted)) this.show(wanted);
     else this.newEvent();
+  }
+
+  /** After a change of language: the page's words at once, then the lesson titles in the new language. */
+  private async followLanguage(): Promise<void> {
+    const language = activeLanguage();
+    this.dashboard?.redraw();
+    this.draw();
+    const lessons = await lessonApi.list(language).catch(() => undefined);
+    if (!lessons || language !== activeLanguage()) return;
+    this.lessons = lessons;
+    this.dashboard?.useLessons(lessons);
+    this.draw();
   }
 
   private replace(view: EventView): void {
@@ -103,6 +123,8 @@ class Console {
     history.replaceState(null, '', `#event=${id}`);
     this.dashboard = new Dashboard(event, this.lessons, (view) => this.replace(view));
     this.draw();
+    // The dashboard of a class is in the class's language, unless the instructor chose one (which wins).
+    useClassLanguage(event.language);
   }
 
   private newEvent(): void {
@@ -111,6 +133,7 @@ class Console {
     this.selected = undefined;
     this.form = { busy: false, status: '', error: false };
     this.draw();
+    useClassLanguage(undefined);
   }
 
   private draw(): void {
@@ -148,6 +171,7 @@ class Console {
 }
 
 async function boot(): Promise<void> {
+  redraw = () => page(html`<p class="muted loading">${t('instructor.loading')}</p>`, false);
   page(html`<p class="muted loading">${t('instructor.loading')}</p>`, false);
   try {
     const me = await instructorApi.me();
@@ -156,7 +180,9 @@ async function boot(): Promise<void> {
     await new Console().open();
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return login(t('instructor.login.expired'));
-    page(html`<p class="error-text">${t('instructor.loadFailed', { message: (error as Error).message })}</p>`, false);
+    const failed = () => page(html`<p class="error-text">${t('instructor.loadFailed', { message: (error as Error).message })}</p>`, false);
+    redraw = failed;
+    failed();
   }
 }
 

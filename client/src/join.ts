@@ -1,7 +1,9 @@
 import { html, nothing, render } from 'lit-html';
 import { JoinedViewSchema } from '../../shared/view-schemas.js';
 import { call } from './api.js';
-import { t } from './i18n/i18n.js';
+import { isLanguage } from './i18n/catalogues.js';
+import { onLanguageChange, t } from './i18n/i18n.js';
+import { languageSwitch } from './language-switch.js';
 import { learnerStore, sessionStore } from './storage.js';
 
 /** The join page: event code and display name, then on to the workspace with the learner's own session. */
@@ -22,7 +24,9 @@ async function join(event: SubmitEvent): Promise<void> {
   draw({ busy: true, status: t('join.joining'), error: false });
   try {
     const joined = await call(JoinedViewSchema, 'POST', '/api/join', { body: { code, name } });
-    learnerStore.save({ token: joined.token, id: joined.learner.id, name: joined.learner.name, event: joined.event.name });
+    // The event's language is the workspace's default from its first render on (the learner's own choice still wins).
+    const language = isLanguage(joined.event.language) ? joined.event.language : undefined;
+    learnerStore.save({ token: joined.token, id: joined.learner.id, name: joined.learner.name, event: joined.event.name, language });
     // The learner token opens their session too (docs/api.md); the workspace finds it again through /api/learners/me.
     sessionStore.save({ id: joined.session.id, token: joined.token });
     location.assign('/');
@@ -31,11 +35,14 @@ async function join(event: SubmitEvent): Promise<void> {
   }
 }
 
+let shown: JoinState = { busy: false, status: '', error: false };
+
 function draw(state: JoinState): void {
+  shown = state;
   const learner = learnerStore.load();
   document.title = t('page.joinTitle');
   render(
-    html`<header class="topbar"><div class="brand"><span class="brand-mark" aria-hidden="true"></span>${t('page.brand')}</div></header>
+    html`<header class="topbar"><div class="brand"><span class="brand-mark" aria-hidden="true"></span>${t('page.brand')}</div>${languageSwitch()}</header>
       <main class="start-view">
         <form id="join-form" class="start-card join-card" novalidate @submit=${(event: SubmitEvent) => void join(event)}>
           <h1>${t('join.title')}</h1>
@@ -56,7 +63,8 @@ function draw(state: JoinState): void {
   );
 }
 
-draw({ busy: false, status: '', error: false });
+draw(shown);
+onLanguageChange(() => draw(shown));
 const code = new URLSearchParams(location.search).get('code');
 const codeInput = document.querySelector<HTMLInputElement>('#code')!;
 if (code) {

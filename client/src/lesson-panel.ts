@@ -4,11 +4,11 @@ import type { SessionView } from '../../shared/protocol.js';
 import { TemplateNameSchema } from '../../shared/view-schemas.js';
 import { api } from './api.js';
 import { ClusterPoller } from './cluster-view.js';
-import { t } from './i18n/i18n.js';
+import { activeLanguage, onLanguageChange, t } from './i18n/i18n.js';
 import { fitsSession } from './lesson-panel/layout.js';
 import { lessonApi } from './lesson-panel/lesson-api.js';
 import { lessonList } from './lesson-panel/lesson-list.js';
-import { LessonPage } from './lesson-panel/lesson-page.js';
+import { LessonPage, type PageMemory } from './lesson-panel/lesson-page.js';
 import { positionStore, type Credentials, type Position } from './storage.js';
 
 /** What the workspace gives the right-hand panel when it mounts it on `#lesson-panel`. */
@@ -117,12 +117,19 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
     draw();
     let lesson: LessonView;
     try {
-      lesson = await lessonApi.get(id);
+      lesson = await lessonApi.get(id, activeLanguage());
     } catch (error) {
       body = { kind: 'error', message: t('lessons.loadFailed', { message: (error as Error).message }), back: true };
       return draw();
     }
     if (disposed) return;
+    const page = showPage(lesson, step);
+    positionStore.save({ lesson: id, step: page.currentStep });
+    if (fitsSession(lesson, ctx.session) && ctx.learner && (ctx.learner.lesson !== id || ctx.learner.step !== page.currentStep)) reportPosition(id, page.currentStep);
+    await page.loadProgress();
+  }
+
+  function showPage(lesson: LessonView, step: number, memory?: PageMemory): LessonPage {
     const page = new LessonPage(lesson, {
       creds: ctx.creds,
       session: ctx.session,
@@ -134,18 +141,43 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
         positionStore.save({ lesson: lessonId, step: s });
         if (fits) reportPosition(lessonId, s);
       },
-    }, step);
+    }, step, memory);
     body = { kind: 'page', page };
     draw();
-    positionStore.save({ lesson: id, step: page.currentStep });
-    if (fitsSession(lesson, ctx.session) && ctx.learner && (ctx.learner.lesson !== id || ctx.learner.step !== page.currentStep)) reportPosition(id, page.currentStep);
-    await page.loadProgress();
+    return page;
   }
+
+  /**
+   * After a change of language: the panel's own words at once, then the lessons as served in the new language.
+   * The open lesson comes back on the same step with everything checked so far (progress is per lesson, and
+   * check ids are the same in every language); if it cannot be fetched, the page stays in the old language.
+   */
+  async function followLanguage(): Promise<void> {
+    const language = activeLanguage();
+    const current = () => !disposed && language === activeLanguage();
+    draw();
+    const open = body.kind === 'page' ? body.page : undefined;
+    open?.redraw();
+    const list = lessonApi.list(language).then((fetched) => {
+      if (current()) lessons = fetched;
+    }, () => undefined);
+    if (open) {
+      try {
+        const lesson = await lessonApi.get(open.lessonId, language);
+        if (current() && body.kind === 'page' && body.page === open) await showPage(lesson, open.currentStep, open.memory).loadProgress();
+      } catch {
+        // keep the page as it was served
+      }
+    }
+    await list;
+    if (current()) draw();
+  }
+  const stopFollowingLanguage = onLanguageChange(() => void followLanguage());
 
   draw();
   void (async () => {
     try {
-      lessons = await lessonApi.list();
+      lessons = await lessonApi.list(activeLanguage());
     } catch (error) {
       body = { kind: 'error', message: t('lessons.listFailed', { message: (error as Error).message }), back: false };
       return draw();
@@ -158,6 +190,7 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
 
   return () => {
     disposed = true;
+    stopFollowingLanguage();
     poller.stop();
     clearTimeout(positionTimer);
     render(nothing, el);

@@ -4,6 +4,7 @@ import type { DashboardMessage, EventView, LearnerRow } from '../../../shared/cl
 import type { LessonSummary } from '../../../shared/lesson-protocol.js';
 import { DashboardMessageSchema } from '../../../shared/view-schemas.js';
 import { copyText } from '../clipboard.js';
+import { LANGUAGE_NAMES } from '../i18n/catalogues.js';
 import { ago, dateTime, duration, number } from '../i18n/format.js';
 import { t } from '../i18n/i18n.js';
 import { parseStreamData } from '../session-stream.js';
@@ -40,7 +41,7 @@ export class Dashboard {
 
   constructor(
     event: EventView,
-    private readonly lessons: readonly LessonSummary[],
+    private lessons: readonly LessonSummary[],
     private readonly changed: (event: EventView) => void,
   ) {
     this.event = event;
@@ -62,6 +63,17 @@ export class Dashboard {
     this.source.close();
     clearInterval(this.timer);
     this.drawer.close();
+  }
+
+  /** Draws the dashboard again (after a change of language). */
+  redraw(): void {
+    this.render();
+  }
+
+  /** Lesson titles as served in the active language. */
+  useLessons(lessons: readonly LessonSummary[]): void {
+    this.lessons = lessons;
+    this.render();
   }
 
   private setLive(state: LiveState): void {
@@ -104,6 +116,7 @@ export class Dashboard {
       e.opensAt ? t('dashboard.opens', { at: dateTime(e.opensAt) }) : '',
       e.closesAt ? t('dashboard.closes', { at: dateTime(e.closesAt) }) : '',
       e.warmPool ? t('dashboard.warmPool', { count: e.warmPool }) : '',
+      e.language ? t('dashboard.language', { language: LANGUAGE_NAMES[e.language] }) : '',
     ].filter(Boolean);
     const copyLink = () => {
       void copyText(e.joinUrl);

@@ -1,6 +1,7 @@
 import { html } from 'lit-html';
 import type { EventView } from '../../../shared/classroom-protocol.js';
 import type { LessonSummary } from '../../../shared/lesson-protocol.js';
+import { catalogues, isLanguage, LANGUAGE_NAMES, type Language } from '../i18n/catalogues.js';
 import { t } from '../i18n/i18n.js';
 import { layoutLabel } from '../lesson-panel/layout.js';
 import { instructorApi } from './instructor-api.js';
@@ -18,13 +19,14 @@ export interface EventFormHandlers {
   cancel(): void;
 }
 
-/** The new-event form: name, lessons (in course order), capacity, optional opening window, warm pool. */
+/** The new-event form: name, lessons (in course order), capacity, optional opening window, warm pool, class language. */
 export function eventForm(lessons: readonly LessonSummary[], state: EventFormState, handlers: EventFormHandlers) {
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
     const field = (name: string) => String(data.get(name) ?? '').trim();
     const chosen = data.getAll('lessons').map(String);
+    const language = field('language');
     if (!field('name')) return handlers.update({ busy: false, status: t('eventForm.needName'), error: true });
     if (!chosen.length) return handlers.update({ busy: false, status: t('eventForm.needLesson'), error: true });
     handlers.update({ busy: true, status: t('eventForm.creating'), error: false });
@@ -37,6 +39,7 @@ export function eventForm(lessons: readonly LessonSummary[], state: EventFormSta
           warmPool: Number(field('warmPool')) || 0,
           ...(field('opensAt') ? { opensAt: new Date(field('opensAt')).toISOString() } : {}),
           ...(field('closesAt') ? { closesAt: new Date(field('closesAt')).toISOString() } : {}),
+          ...(isLanguage(language) ? { language } : {}),
         }),
       );
     } catch (error) {
@@ -64,6 +67,13 @@ export function eventForm(lessons: readonly LessonSummary[], state: EventFormSta
       <label class="field"><span>${t('eventForm.opens')} ${optional}</span><input type="datetime-local" name="opensAt" /></label>
       <label class="field"><span>${t('eventForm.closes')} ${optional}</span><input type="datetime-local" name="closesAt" /></label>
     </div>
+    <label class="field language-field"
+      ><span>${t('eventForm.language')} <small class="muted">${t('eventForm.languageNote')}</small></span>
+      <select name="language">
+        <option value="">${t('eventForm.languageBrowser')}</option>
+        ${(Object.keys(catalogues) as Language[]).map((lang) => html`<option value=${lang} lang=${lang}>${LANGUAGE_NAMES[lang]}</option>`)}
+      </select></label
+    >
     <div class="form-actions">
       <button type="submit" class="button primary" ?disabled=${state.busy}>${t('eventForm.create')}</button>
       <button type="button" class="button" @click=${handlers.cancel}>${t('eventForm.cancel')}</button>

@@ -1,11 +1,13 @@
 import { CheckRunViewSchema, ClusterViewSchema, GradeReportSchema, LessonListSchema, LessonViewSchema, PositionAnswerSchema, RunBlockResultSchema } from '../../../shared/view-schemas.js';
 import { call } from '../api.js';
+import type { Language } from '../i18n/catalogues.js';
 import type { Credentials } from '../storage.js';
 
 /** The lesson routes the panel uses (docs/api.md, docs/lessons.md); every answer is validated with shared/ schemas. */
 export const lessonApi = {
-  list: () => call(LessonListSchema, 'GET', '/api/lessons').then((r) => r.lessons),
-  get: (id: string) => call(LessonViewSchema, 'GET', `/api/lessons/${encodeURIComponent(id)}`),
+  /** Lessons in `lang` where they are translated (the server answers in English otherwise, and ignores `lang` if it knows none). */
+  list: (lang: Language) => call(LessonListSchema, 'GET', `/api/lessons?lang=${lang}`).then((r) => r.lessons),
+  get: (id: string, lang: Language) => call(LessonViewSchema, 'GET', `/api/lessons/${encodeURIComponent(id)}?lang=${lang}`),
   run: (c: Credentials, lesson: string, step: number, block: number) => call(RunBlockResultSchema, 'POST', `/api/sessions/${c.id}/run`, { token: c.token, body: { lesson, step, block } }),
   check: (c: Credentials, lesson: string, step: number) => call(CheckRunViewSchema, 'POST', `/api/sessions/${c.id}/checks`, { token: c.token, body: { lesson, step } }),
   progress: (c: Credentials, lesson: string) => call(GradeReportSchema, 'GET', `/api/sessions/${c.id}/progress?lesson=${encodeURIComponent(lesson)}`, { token: c.token }),

@@ -1,6 +1,7 @@
 import { html, nothing, render } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
 import type { CheckRunView, GradeReport, LessonStepView, LessonView } from '../../../shared/lesson-protocol.js';
+import { number } from '../i18n/format.js';
 import { t } from '../i18n/i18n.js';
 import type { Credentials } from '../storage.js';
 import { checkList } from './check-list.js';
@@ -8,6 +9,13 @@ import { enhanceCodeBlocks } from './code-blocks.js';
 import { fitsSession, layoutLabel } from './layout.js';
 import { lessonApi } from './lesson-api.js';
 import type { CheckState } from './types.js';
+
+/** What the learner did on a lesson page, whatever its language: carried over when the lesson is served in another. */
+export interface PageMemory {
+  readonly states: Map<string, CheckState>;
+  readonly openHints: Set<string>;
+  readonly openSolutions: Set<number>;
+}
 
 export interface LessonPageContext {
   creds: Credentials;
@@ -38,9 +46,9 @@ function lessonHtml(className: string, source: string): HTMLElement {
 export class LessonPage {
   readonly element: HTMLElement;
   private step: number;
-  private readonly states = new Map<string, CheckState>();
-  private readonly openHints = new Set<string>();
-  private readonly openSolutions = new Set<number>();
+  private readonly states: Map<string, CheckState>;
+  private readonly openHints: Set<string>;
+  private readonly openSolutions: Set<number>;
   private readonly stepBodies = new Map<number, HTMLElement>();
   private readonly solutions = new Map<number, HTMLElement>();
   private readonly fits: boolean;
@@ -51,7 +59,12 @@ export class LessonPage {
     private readonly lesson: LessonView,
     private readonly ctx: LessonPageContext,
     startStep: number,
+    memory?: PageMemory,
   ) {
+    // Check ids are the same in every language, so results, open hints and open solutions carry over as they are.
+    this.states = memory?.states ?? new Map();
+    this.openHints = memory?.openHints ?? new Set();
+    this.openSolutions = memory?.openSolutions ?? new Set();
     this.fits = fitsSession(lesson, ctx.session);
     this.step = Math.min(Math.max(0, startStep), lesson.stepViews.length - 1);
     this.element = document.createElement('div');
@@ -62,6 +75,19 @@ export class LessonPage {
 
   get currentStep(): number {
     return this.step;
+  }
+
+  get lessonId(): string {
+    return this.lesson.id;
+  }
+
+  get memory(): PageMemory {
+    return { states: this.states, openHints: this.openHints, openSolutions: this.openSolutions };
+  }
+
+  /** Draws the page again (its own words follow the active language; the lesson's text is as it was served). */
+  redraw(): void {
+    this.render();
   }
 
   /** Loads the stored latest results, so ticks survive a reload. */
@@ -86,7 +112,7 @@ export class LessonPage {
   private applyReport(report: GradeReport): void {
     for (const check of report.checks) {
       if (!check.checkedAt) continue;
-      this.states.set(check.id, { status: check.passed ? 'passed' : 'failed', messages: check.failures.map((f) => f.message), earned: check.earned });
+      this.states.set(check.id, { status: check.passed ? 'passed' : 'failed', findings: check.failures, earned: check.earned });
     }
   }
 
@@ -94,7 +120,7 @@ export class LessonPage {
     for (const check of run.checks) {
       this.states.set(check.id, {
         status: check.passed ? 'passed' : 'failed',
-        messages: check.assertions.filter((a) => !a.passed).map((a) => a.message),
+        findings: check.assertions.filter((a) => !a.passed),
         hint: check.hint,
         earned: check.points.earned,
       });
@@ -174,7 +200,7 @@ export class LessonPage {
     const pct = checks.length ? Math.round((passed / checks.length) * 100) : 0;
     return html`<div class="lesson-progress">
       <div class="progress-bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}><span style="width:${pct}%"></span></div>
-      <span class="progress-text">${t('lesson.progress', { passed, checks: checks.length, earned, possible, minutes: this.lesson.minutes })}</span>
+      <span class="progress-text">${t('lesson.progress', { passed, checks: checks.length, earned: number(earned), possible: number(possible), minutes: this.lesson.minutes })}</span>
     </div>`;
   }
 
@@ -255,7 +281,7 @@ export class LessonPage {
     try {
       this.applyRun(await lessonApi.check(this.ctx.creds, this.lesson.id, step));
     } catch (error) {
-      for (const c of this.lesson.stepViews[step].checks) this.states.set(c.id, { status: 'failed', messages: [t('checks.couldNotRun', { message: (error as Error).message })], earned: 0 });
+      for (const c of this.lesson.stepViews[step].checks) this.states.set(c.id, { status: 'failed', findings: [], error: (error as Error).message, earned: 0 });
     } finally {
       this.checking = false;
       this.render();

@@ -1,7 +1,12 @@
-/** The state the panel shows for one check. */
+import type { Finding } from './findings.js';
+
+/** The state the panel shows for one check: kept as data, so it is put into words in whatever language is active. */
 export interface CheckState {
   status: 'unchecked' | 'passed' | 'failed';
-  messages: string[];
+  /** What failed, as the server said it (rendered in the reader's language by check-list). */
+  findings: Finding[];
+  /** The check could not run at all: the reason. */
+  error?: string;
   hint?: string;
   earned: number;
 }

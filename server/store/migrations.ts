@@ -137,8 +137,7 @@ export const MIGRATIONS: string[] = [
   DELETE FROM check_results WHERE lesson IN ('configs-secrets', 'drain-maintenance', 'final-exercise', 'join-nodes', 'placement', 'rolling-updates', 'services', 'stacks', 'swarm-init') AND check_id GLOB '[0-9]*.[0-9]*';
   DROP TABLE check_id_renames;
   `,
-  // 6: an event may set its class's default language (null: each learner's browser decides). Migration 5 is
-  // another branch's; until it is merged this one runs fifth.
+  // 5: an event may set its class's default language (null: each learner's browser decides).
   `
   ALTER TABLE events ADD COLUMN language TEXT;
   `,

@@ -56,13 +56,16 @@ function parseCheckText(token: Token, line: number, step: number, report: Report
     for (const error of doc.errors) report(line + (error.linePos?.[0].line ?? 1), `check-text: ${error.message.split('\n')[0]}`);
     return undefined;
   }
-  const parsed = CheckTextSchema.safeParse(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const parsed = CheckTextSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
       report(line + lineOfPath(doc, lineCounter, path), `check-text ${path.join('.')}: ${issue.message}`.replace(' :', ':'));
     }
-    return undefined;
+    // Still name the check it is for, so the one mistake is not also reported as a missing check-text.
+    const id = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id : undefined;
+    return id ? { id, title: '', hint: 'hint' in raw && typeof raw.hint === 'string' ? raw.hint : undefined, step, line } : undefined;
   }
   return { ...parsed.data, step, line };
 }
@@ -89,11 +92,10 @@ function mergeSection(tokens: Token[], fences: readonly SourceFence[], where: { 
       if (text) texts.push(text);
     } else if (info.lang !== BLOCK_REFERENCE) {
       report(line, `a translation cannot add a code block or check of its own (\`\`\`${token.info.trim()}): write \`\`\`block where the source has a block, \`\`\`check-text for a check`);
-    } else if (token.info.trim() !== BLOCK_REFERENCE || token.content.trim() !== '') {
-      report(line, 'a block reference is an empty ```block fence: the code comes from the source');
     } else if (used >= fences.length) {
       report(line, `${where.name} has ${fences.length} code block${fences.length === 1 ? '' : 's'} in the source: this \`\`\`block has none to show`);
     } else {
+      if (token.info.trim() !== BLOCK_REFERENCE || token.content.trim() !== '') report(line, 'a block reference is an empty ```block fence: the code comes from the source');
       const fence = fences[used++];
       (fence.solution ? hidden : shown).push(showSourceFence(token, fence));
     }

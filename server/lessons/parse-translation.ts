@@ -64,8 +64,8 @@ function parseCheckText(token: Token, line: number, step: number, report: Report
       report(line + lineOfPath(doc, lineCounter, path), `check-text ${path.join('.')}: ${issue.message}`.replace(' :', ':'));
     }
     // Still name the check it is for, so the one mistake is not also reported as a missing check-text.
-    const id = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id : undefined;
-    return id ? { id, title: '', hint: 'hint' in raw && typeof raw.hint === 'string' ? raw.hint : undefined, step, line } : undefined;
+    const named = z.object({ id: z.string(), hint: z.string().optional() }).safeParse(raw);
+    return named.success ? { id: named.data.id, title: '', hint: named.data.hint, step, line } : undefined;
   }
   return { ...parsed.data, step, line };
 }

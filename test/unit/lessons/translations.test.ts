@@ -25,8 +25,11 @@ describe('bundled translations', () => {
       if (lang === 'ko') {
         it(`ko/${lesson.file}: titles, check titles and hints are in Korean`, () => {
           const view = lessonView(lesson, lang);
-          const texts = [view.title, view.summary, ...view.stepViews.flatMap((s) => [s.title, ...s.checks.flatMap((c) => [c.title, c.hint ?? ''])])];
+          const texts = [view.title, view.summary, ...view.stepViews.flatMap((s) => [s.title, ...s.checks.map((c) => c.title)])];
           expect(texts.filter((t) => !HANGUL.test(t))).toEqual([]);
+          // A hint that is just the command to run reads the same in every language.
+          const hints = view.stepViews.flatMap((s) => s.checks.map((c) => c.hint ?? ''));
+          expect(hints.filter((h) => !HANGUL.test(h) && !/^docker [a-z]+ /.test(h))).toEqual([]);
         });
       }
     }

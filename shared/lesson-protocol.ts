@@ -16,6 +16,17 @@ export interface LessonSummary {
   swarm: boolean;
   minutes: number;
   steps: string[];
+  /** The language the titles and prose were served in: the one asked for, or `en` when the lesson has no such translation. */
+  lang: string;
+  /** Every language this lesson can be read in, `en` first. */
+  languages: string[];
+}
+
+/** `GET /api/lessons?lang=ko`: the list, each entry in the language asked for when it has it. */
+export interface LessonListView {
+  /** The language asked for (query `lang`, else the best of Accept-Language), or `en`. */
+  lang: string;
+  lessons: LessonSummary[];
 }
 
 export interface LessonStepView {
@@ -23,6 +34,7 @@ export interface LessonStepView {
   title: string;
   html: string;
   blocks: Array<{ index: number; node: string; file?: string }>;
+  /** By id, the same in every language: the page shows a check result's title and hint from here, in the page's language. */
   checks: Array<{ id: string; title: string; points: number; hint?: string }>;
   /** Present only when every check of the step allows showing the solution. */
   solutionHtml?: string;

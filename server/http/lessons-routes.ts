@@ -1,9 +1,10 @@
-import { Router } from 'express';
-import { RunBlockSchema } from '../../shared/lesson-protocol.js';
+import { Router, type Request, type Response } from 'express';
+import { RunBlockSchema, type LessonListView } from '../../shared/lesson-protocol.js';
 import type { CheckRunner } from '../checks/check-runner.js';
 import { HttpError, notFound } from '../errors.js';
 import { resolveBlockCommand } from '../lessons/block-command.js';
-import { lessonById } from '../lessons/load-lessons.js';
+import { chooseLanguage } from '../lessons/lesson-language.js';
+import { lessonById, lessonLanguages } from '../lessons/load-lessons.js';
 import type { Lesson } from '../lessons/lesson-types.js';
 import { lessonSummary, lessonView } from '../lessons/lesson-view.js';
 import { computePlaceholderValues } from '../lessons/placeholder-values.js';
@@ -17,14 +18,26 @@ export interface TerminalTyping {
   type(sessionId: string, node: string, text: string): boolean;
 }
 
-/** The lessons, for anybody (they are the course material, not a learner's data). */
+/**
+ * The lessons, for anybody (they are the course material, not a learner's data), in the language asked for
+ * by `?lang=`, else by Accept-Language; a lesson without that translation is served in English, and every
+ * answer says which language it is in (`lang`).
+ */
 export function lessonsRouter(lessons: ReadonlyMap<string, Lesson>): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
-    res.json({ lessons: [...lessons.values()].map(lessonSummary) });
+  const allLanguages = [...new Set([...lessons.values()].flatMap(lessonLanguages))];
+  const choose = (req: Request, res: Response, available: string[]) => {
+    if (req.query.lang === undefined) res.vary('Accept-Language');
+    return chooseLanguage(req.query.lang, available, (offers) => req.acceptsLanguages(offers));
+  };
+  router.get('/', (req, res) => {
+    const lang = choose(req, res, allLanguages);
+    const answer: LessonListView = { lang, lessons: [...lessons.values()].map((lesson) => lessonSummary(lesson, lang)) };
+    res.json(answer);
   });
   router.get('/:id', (req, res) => {
-    res.json(lessonView(lessonById(lessons, req.params.id)));
+    const lesson = lessonById(lessons, req.params.id);
+    res.json(lessonView(lesson, choose(req, res, lessonLanguages(lesson))));
   });
   return router;
 }

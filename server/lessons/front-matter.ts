@@ -31,14 +31,14 @@ export function splitFrontMatter(source: string): SplitSource | undefined {
   return { frontMatter: match[1], body: source.slice(match[0].length), bodyLineOffset: match[0].split('\n').length - 1 };
 }
 
-/** Parses and validates front matter; problems carry 1-based lines within the front matter text. */
-export function parseFrontMatter(text: string): { meta?: LessonMeta; problems: { line: number; message: string }[] } {
+/** Parses YAML front matter and validates it with `schema`; problems carry 1-based lines within the front matter text. */
+export function parseFrontMatterWith<T>(text: string, schema: z.ZodType<T>): { meta?: T; problems: { line: number; message: string }[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
     return { problems: doc.errors.map((e) => ({ line: e.linePos?.[0].line ?? 1, message: `front matter: ${e.message.split('\n')[0]}` })) };
   }
-  const parsed = LessonMetaSchema.safeParse(doc.toJS());
+  const parsed = schema.safeParse(doc.toJS());
   if (parsed.success) return { meta: parsed.data, problems: [] };
   return {
     problems: parsed.error.issues.map((issue) => ({
@@ -46,4 +46,9 @@ export function parseFrontMatter(text: string): { meta?: LessonMeta; problems: {
       message: `front matter ${issue.path.join('.') || ''}: ${issue.message}`.replace(' :', ':'),
     })),
   };
+}
+
+/** Parses and validates a lesson's front matter. */
+export function parseFrontMatter(text: string): { meta?: LessonMeta; problems: { line: number; message: string }[] } {
+  return parseFrontMatterWith(text, LessonMetaSchema);
 }

@@ -30,6 +30,17 @@ export interface LessonCheck extends Check {
   line: number;
 }
 
+/**
+ * A fenced block of the source as the page shows it (runnable or display-only, checks excluded), in document
+ * order: what a translation's ```` ```block ```` references stand for.
+ */
+export interface SourceFence {
+  html: string;
+  /** Rendered into `solutionHtml` rather than `html`. */
+  solution: boolean;
+  line: number;
+}
+
 export interface LessonStep {
   index: number;
   title: string;
@@ -40,13 +51,24 @@ export interface LessonStep {
   solutionHtml: string;
   blocks: CodeBlock[];
   checks: LessonCheck[];
+  /** Every fenced block except checks, in order; a translation puts these back where it says ```` ```block ````. */
+  fences: SourceFence[];
 }
 
 export interface Lesson {
+  /** The file name within lessons/, e.g. `03-services.md`; a translation's is `ko/03-services.md`. */
   file: string;
+  /** The language the prose is in: `en` for a source lesson, the folder name for a translation. */
+  lang: string;
   meta: LessonMeta;
   introHtml: string;
+  introFences: SourceFence[];
   steps: LessonStep[];
+  /**
+   * The translations of a source lesson by language (see docs/lessons.md, Translations): the same steps,
+   * blocks (the very objects) and check ids, with translated prose, titles and hints.
+   */
+  translations?: ReadonlyMap<string, Lesson>;
 }
 
 /** A problem in a lesson file, with the 1-based line it is on. */

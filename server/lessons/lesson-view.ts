@@ -1,17 +1,28 @@
 import type { LessonSummary, LessonView } from '../../shared/lesson-protocol.js';
 import type { Lesson } from './lesson-types.js';
+import { lessonIn, lessonLanguages } from './load-lessons.js';
 
-export function lessonSummary(lesson: Lesson): LessonSummary {
-  const { meta } = lesson;
-  return { id: meta.id, title: meta.title, summary: meta.summary, template: meta.template, swarm: meta.swarm, minutes: meta.minutes, steps: lesson.steps.map((s) => s.title) };
+/** The list entry of a lesson in `lang` (English when it has no such translation); `lang` says which was served. */
+export function lessonSummary(lesson: Lesson, lang?: string): LessonSummary {
+  const served = lessonIn(lesson, lang);
+  const { meta } = served;
+  return {
+    id: meta.id, title: meta.title, summary: meta.summary, template: meta.template, swarm: meta.swarm, minutes: meta.minutes,
+    steps: served.steps.map((s) => s.title), lang: served.lang, languages: lessonLanguages(lesson),
+  };
 }
 
-/** The page's view of a lesson: rendered steps, runnable block references, check titles; solutions only where allowed. */
-export function lessonView(lesson: Lesson): LessonView {
+/**
+ * The page's view of a lesson in `lang` (English when it has no such translation): rendered steps, runnable
+ * block references, check ids with their titles and hints in that language; solutions only where allowed.
+ * Blocks and check ids are the same in every language, so Run buttons, results and progress are too.
+ */
+export function lessonView(lesson: Lesson, lang?: string): LessonView {
+  const served = lessonIn(lesson, lang);
   return {
-    ...lessonSummary(lesson),
-    introHtml: lesson.introHtml,
-    stepViews: lesson.steps.map((step) => ({
+    ...lessonSummary(lesson, lang),
+    introHtml: served.introHtml,
+    stepViews: served.steps.map((step) => ({
       index: step.index,
       title: step.title,
       html: step.html,

@@ -5,7 +5,9 @@ import { CUSTOM_CHECKS } from '../checks/custom/index.js';
 import { TEMPLATES } from '../nodes/templates.js';
 import { FILE_DELIMITER } from './block-command.js';
 import type { Lesson, LessonProblem } from './lesson-types.js';
+import { translationLanguages } from './load-lessons.js';
 import { parseLessonSource } from './parse-lesson.js';
+import { parseTranslationSource } from './parse-translation.js';
 import { isKnownPlaceholder, listPlaceholders } from './placeholders.js';
 
 /** Node names an assertion refers to, so the linter can check them against the lesson's template. */
@@ -57,17 +59,39 @@ export function lintLessonSource(source: string, file: string): LessonProblem[] 
   return all.sort((a, b) => a.line - b.line);
 }
 
-/** Lints every lesson in a folder, including rules across files (unique ids). */
+/**
+ * Lints a translation against its source lesson's text: a missing or extra step, a code block without its
+ * ```block reference or one of the translation's own, a check without its check-text (title, and hint where
+ * the source has one), a check-text naming an unknown check id. Problems name the translation's file and line.
+ */
+export function lintTranslationSource(text: string, file: string, lang: string, sourceText: string, sourceFile: string): LessonProblem[] {
+  const { lesson: source } = parseLessonSource(sourceText, sourceFile);
+  if (!source) return [{ file, line: 1, message: `the source lesson ${sourceFile} does not parse; fix it first` }];
+  return parseTranslationSource(text, file, lang, source).problems;
+}
+
+/** Lints every lesson in a folder, including rules across files (unique ids), and every translation in its language folders. */
 export async function lintLessonDirectory(directory: string): Promise<LessonProblem[]> {
   const files = (await readdir(directory)).filter((name) => name.endsWith('.md')).sort();
   const problems: LessonProblem[] = [];
   const ids = new Map<string, string>();
+  const sources = new Map<string, string>();
   for (const file of files) {
     const source = await readFile(join(directory, file), 'utf8');
+    sources.set(file, source);
     problems.push(...lintLessonSource(source, file));
     const id = /^id:\s*(\S+)/m.exec(source)?.[1];
     if (id && ids.has(id)) problems.push({ file, line: 1, message: `lesson id ${id} is also used by ${ids.get(id)}` });
     if (id) ids.set(id, file);
+  }
+  for (const lang of await translationLanguages(directory)) {
+    for (const name of (await readdir(join(directory, lang))).filter((n) => n.endsWith('.md')).sort()) {
+      const file = `${lang}/${name}`;
+      const sourceText = sources.get(name);
+      const text = await readFile(join(directory, lang, name), 'utf8');
+      if (sourceText === undefined) problems.push({ file, line: 1, message: `no lesson ${name} in ${directory} to translate` });
+      else problems.push(...lintTranslationSource(text, file, lang, sourceText, name));
+    }
   }
   return problems;
 }

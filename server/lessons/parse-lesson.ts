@@ -3,19 +3,22 @@ import { LineCounter, parseDocument } from 'yaml';
 import { parseCheck } from '../checks/check-schema.js';
 import { parseFenceInfo } from './fence-info.js';
 import { parseFrontMatter, splitFrontMatter } from './front-matter.js';
-import type { CodeBlock, Lesson, LessonCheck, LessonProblem, LessonStep } from './lesson-types.js';
+import type { CodeBlock, Lesson, LessonCheck, LessonProblem, LessonStep, SourceFence } from './lesson-types.js';
 import { listPlaceholders } from './placeholders.js';
 import { markdown, renderTokens, type FenceMeta } from './render.js';
 import { lineOfPath } from './yaml-lines.js';
 
-interface Section {
+/** The language lessons are written in; translations live in `lessons/<lang>/`. */
+export const SOURCE_LANGUAGE = 'en';
+
+export interface Section {
   title: string;
   line: number;
   tokens: Token[];
 }
 
 /** Cuts the token stream at each `##` heading; what comes before the first one is the introduction. */
-function sections(tokens: Token[], lineOf: (token: Token) => number): { intro: Token[]; steps: Section[] } {
+export function sections(tokens: Token[], lineOf: (token: Token) => number): { intro: Token[]; steps: Section[] } {
   const intro: Token[] = [];
   const steps: Section[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -50,6 +53,7 @@ function buildStep(section: Section, index: number, file: string, lineOf: (t: To
   const hidden: Token[] = [];
   const blocks: CodeBlock[] = [];
   const checks: LessonCheck[] = [];
+  const fences: SourceFence[] = [];
   for (const token of section.tokens) {
     if (token.type !== 'fence') {
       shown.push(token);
@@ -66,6 +70,7 @@ function buildStep(section: Section, index: number, file: string, lineOf: (t: To
     if (info.node === undefined || !info.run) {
       if (info.file || info.solution) problems.push({ file, line, message: 'a `file=` or `solution` block must name the node it runs on (node=...)' });
       shown.push(token);
+      fences.push({ html: renderTokens([token]), solution: false, line });
       continue;
     }
     const block: CodeBlock = {
@@ -83,8 +88,9 @@ function buildStep(section: Section, index: number, file: string, lineOf: (t: To
     const meta: FenceMeta = { step: index, block: block.index, node: block.node, file: block.file };
     token.meta = meta;
     (block.solution ? hidden : shown).push(token);
+    fences.push({ html: renderTokens([token]), solution: block.solution, line });
   }
-  return { index, title: section.title, line: section.line, html: renderTokens(shown), solutionHtml: hidden.length ? renderTokens(hidden) : '', blocks, checks };
+  return { index, title: section.title, line: section.line, html: renderTokens(shown), solutionHtml: hidden.length ? renderTokens(hidden) : '', blocks, checks, fences };
 }
 
 /**
@@ -112,7 +118,8 @@ export function parseLessonSource(source: string, file: string): { lesson?: Less
     else seen.set(check.id, check.line);
   }
   if (!front.meta) return { problems };
-  return { lesson: { file, meta: front.meta, introHtml: renderTokens(intro), steps: built }, problems };
+  const introFences = intro.filter((t) => t.type === 'fence').map((t) => ({ html: renderTokens([t]), solution: false, line: lineOf(t) }));
+  return { lesson: { file, lang: SOURCE_LANGUAGE, meta: front.meta, introHtml: renderTokens(intro), introFences, steps: built }, problems };
 }
 
 export class LessonError extends Error {

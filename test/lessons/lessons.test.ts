@@ -12,7 +12,10 @@ import { startTestServer } from '../support/test-server.js';
 import type { CheckRunView } from '../../server/checks/run-lesson-checks.js';
 import { parseLesson } from '../../server/lessons/parse-lesson.js';
 import { computePlaceholderValues, type SessionNode } from '../../server/lessons/placeholder-values.js';
+import { loadLessons } from '../../server/lessons/load-lessons.js';
+import type { LessonView } from '../../shared/lesson-protocol.js';
 import { proveLesson } from './prove-lesson.js';
+import { translationDifferences } from './translation-parity.js';
 
 let baseUrl = process.env.WORKSHOP_URL;
 let server: RunningServer | undefined;
@@ -55,6 +58,21 @@ async function api<T>(method: string, path: string, token: string | undefined, b
   const text = await response.text();
   return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
 }
+
+// Translations, parsed as the server parses them, to know which pages to ask for.
+const translated = (await loadLessons(lessonsDir)).filter((lesson) => !process.env.LESSON || lesson.meta.id === process.env.LESSON);
+
+describe('translated pages show the same blocks and checks', () => {
+  for (const lesson of translated) {
+    for (const lang of lesson.translations?.keys() ?? []) {
+      it(`${lang}/${lesson.file}: the served page's Run buttons run the source's blocks, its checks are the source's`, async () => {
+        const { status, json } = await api<LessonView>('GET', `/api/lessons/${lesson.meta.id}?lang=${lang}`, undefined);
+        expect(status).toBe(200);
+        expect(translationDifferences(lesson, json, lang)).toEqual([]);
+      });
+    }
+  }
+});
 
 describe('lessons run end to end', () => {
   for (const lesson of lessons) {

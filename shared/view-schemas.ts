@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { DashboardMessage, EventView, LearnerMessage, LearnerRow } from './classroom-protocol.js';
-import type { CheckRunView, ClusterView, GradeReport, LessonSummary, LessonView } from './lesson-protocol.js';
+import type { CheckRunView, ClusterView, GradeReport, LessonListView, LessonSummary, LessonView } from './lesson-protocol.js';
 import type { CreatedSessionView, ErrorView, ExecResultView, NodeRole, SessionStatusView, SessionView, TemplateName, TerminalServerMessage } from './protocol.js';
 
 /**
@@ -55,9 +55,12 @@ export const ExecResultViewSchema: z.ZodMiniType<ExecResultView> = z.object(Exec
 
 // --- lessons (shared/lesson-protocol.ts) ---------------------------------------------------------
 
-const LessonSummaryFields = { id: z.string(), title: z.string(), summary: z.string(), template: z.string(), swarm: z.boolean(), minutes: z.number(), steps: z.array(z.string()) };
+const LessonSummaryFields = {
+  id: z.string(), title: z.string(), summary: z.string(), template: z.string(), swarm: z.boolean(), minutes: z.number(), steps: z.array(z.string()),
+  lang: z.string(), languages: z.array(z.string()),
+};
 export const LessonSummarySchema: z.ZodMiniType<LessonSummary> = z.object(LessonSummaryFields);
-export const LessonListSchema = z.object({ lessons: z.array(LessonSummarySchema) });
+export const LessonListSchema: z.ZodMiniType<LessonListView> = z.object({ lang: z.string(), lessons: z.array(LessonSummarySchema) });
 
 export const LessonViewSchema: z.ZodMiniType<LessonView> = z.object({
   ...LessonSummaryFields,

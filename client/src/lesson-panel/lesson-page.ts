@@ -70,6 +70,8 @@ export class LessonPage {
     this.element = document.createElement('div');
     this.element.className = 'lesson-page';
     this.element.dataset.lesson = lesson.id;
+    // A lesson served in English as a fallback is marked so, whatever the page's language.
+    this.element.lang = lesson.lang;
     this.render();
   }
 

@@ -49,12 +49,12 @@ export function finding(ok: boolean, expected: string, actual: string, key: Find
 
 /** What compared properties belong to: a section of the catalogue (`service`, `node`, …) and the values naming it. */
 export interface Subject {
-  of: 'service' | 'node' | 'network' | 'volume' | 'secret' | 'config' | 'swarm' | 'leader';
+  of: 'service' | 'node' | 'stack' | 'network' | 'volume' | 'secret' | 'config' | 'swarm' | 'leader';
   params: FindingParams;
 }
 
 /** `subject('service', 'web')`: the service named web, as `{service: 'web'}`. */
-export function subject(of: Subject['of'], name: string): Subject {
+export function subject<Of extends Subject['of']>(of: Of, name: string): Subject & { of: Of } {
   return { of, params: { [of]: name } };
 }
 

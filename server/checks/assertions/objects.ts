@@ -32,7 +32,7 @@ export function evaluateStack(expected: AssertionOf<'stack'>, ctx: ClusterContex
   const exists = services.length > 0 || others.some(inStack);
   const findings = [presence(stack, exists, expected.absent)];
   if (expected.absent || !exists) return findings;
-  return compareCount(services.length, { count: expected.services }, (count) => say('stack.services', { stack: expected.stack, count }));
+  return [...findings, ...compareCount(services.length, { count: expected.services }, (count) => say('stack.services', { stack: expected.stack, count }))];
 }
 
 /** `network: app-net` — a network as the managers see it. */

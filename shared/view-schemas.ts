@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { DashboardMessage, EventView, LearnerMessage, LearnerRow } from './classroom-protocol.js';
+import { FindingMessageSchema } from './i18n/finding-message.js';
 import type { CheckRunView, ClusterView, GradeReport, LessonSummary, LessonView } from './lesson-protocol.js';
 import type { CreatedSessionView, ErrorView, ExecResultView, NodeRole, SessionStatusView, SessionView, TemplateName, TerminalServerMessage } from './protocol.js';
 
@@ -96,7 +97,7 @@ export const CheckRunViewSchema: z.ZodMiniType<CheckRunView> = z.object({
       passed: z.boolean(),
       points: ScoreSchema,
       hint: z.optional(z.string()),
-      assertions: z.array(z.object({ kind: z.string(), passed: z.boolean(), expected: z.string(), actual: z.string(), message: z.string() })),
+      assertions: z.array(z.object({ kind: z.string(), passed: z.boolean(), expected: z.string(), actual: z.string(), message: z.string(), findings: z.optional(z.array(FindingMessageSchema)) })),
     }),
   ),
   durationMs: z.number(),
@@ -117,7 +118,7 @@ export const GradeReportSchema: z.ZodMiniType<GradeReport> = z.object({
       passed: z.boolean(),
       earned: z.number(),
       possible: z.number(),
-      failures: z.array(z.object({ expected: z.optional(z.string()), actual: z.optional(z.string()), message: z.string() })),
+      failures: z.array(z.object({ expected: z.optional(z.string()), actual: z.optional(z.string()), message: z.string(), findings: z.optional(z.array(FindingMessageSchema)) })),
       checkedAt: z.optional(z.string()),
     }),
   ),

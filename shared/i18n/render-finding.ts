@@ -61,6 +61,11 @@ export function renderFindings(messages: readonly FindingMessage[], lang: Findin
   return messages.map((m) => renderFinding(m, lang)).join('; ');
 }
 
+/** A grade report's failure in a language: from its findings, or its stored English message when it has none. */
+export function renderFailure(failure: { message: string; findings?: readonly FindingMessage[] }, lang: FindingLanguage = 'en'): string {
+  return failure.findings?.length ? renderFindings(failure.findings, lang) : failure.message;
+}
+
 /** Whether a catalogue has the key (for a counted message, in the form for `count`). */
 export function hasFindingKey(key: string, lang: FindingLanguage, count?: number): boolean {
   return findings.exists(key, { lng: lang, fallbackLng: false, ...(count === undefined ? {} : { count }) } as never);

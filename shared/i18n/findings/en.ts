@@ -8,6 +8,8 @@
 export const en = {
   common: { none: 'none' },
   assertion: { nothingToCheck: 'nothing to check' },
+  /** A grade report's word for a check that never ran. */
+  report: { notChecked: 'not checked yet' },
   /** A count that misses its bound: `described` is the counted sentence. */
   count: {
     exact: '{{described}}, expected {{wanted}}',

@@ -9,6 +9,7 @@ import type { FindingCatalogue } from './catalogue.js';
 export const ko: FindingCatalogue = {
   common: { none: '없음' },
   assertion: { nothingToCheck: '점검할 항목 없음' },
+  report: { notChecked: '아직 점검하지 않음' },
   count: {
     exact: '{{described}}, 기대값 {{wanted}}',
     min: '{{described}}, 기대값 최소 {{wanted}}',

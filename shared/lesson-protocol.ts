@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FindingMessage } from './i18n/finding-message.js';
 
 /** What the page gets of lessons and of the live cluster; the run button sends only (lesson, step, block). */
 
@@ -79,6 +80,8 @@ export interface AssertionResultView {
   expected: string;
   actual: string;
   message: string;
+  /** What `message` says (in English), as catalogue keys and values for any language (shared/i18n/render-finding.ts). */
+  findings?: FindingMessage[];
 }
 
 export interface CheckResultView {
@@ -109,7 +112,8 @@ export interface GradedCheck {
   passed: boolean;
   earned: number;
   possible: number;
-  failures: Array<{ expected?: string; actual?: string; message: string }>;
+  /** One per failed assertion; `findings` words `message` in any language (absent on results stored before it existed). */
+  failures: Array<{ expected?: string; actual?: string; message: string; findings?: FindingMessage[] }>;
   checkedAt?: string;
 }
 

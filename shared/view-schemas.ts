@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { DashboardMessage, EventView, LearnerMessage, LearnerRow } from './classroom-protocol.js';
+import { FindingMessageSchema } from './i18n/finding-message.js';
 import type { CheckRunView, ClusterView, GradeReport, LessonListView, LessonSummary, LessonView } from './lesson-protocol.js';
 import type { CreatedSessionView, ErrorView, ExecResultView, NodeRole, SessionStatusView, SessionView, TemplateName, TerminalServerMessage } from './protocol.js';
 
@@ -87,7 +88,6 @@ export type RunBlockResultView = z.infer<typeof RunBlockResultSchema>;
 const ScoreSchema = z.object({ earned: z.number(), possible: z.number() });
 
 /** A finding's message key and values, so the page can say it in the reader's language (absent: `message` only). */
-const FindingKeyFields = { key: z.optional(z.string()), params: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))) };
 
 export const CheckRunViewSchema: z.ZodMiniType<CheckRunView> = z.object({
   lesson: z.string(),
@@ -102,7 +102,7 @@ export const CheckRunViewSchema: z.ZodMiniType<CheckRunView> = z.object({
       passed: z.boolean(),
       points: ScoreSchema,
       hint: z.optional(z.string()),
-      assertions: z.array(z.object({ kind: z.string(), passed: z.boolean(), expected: z.string(), actual: z.string(), message: z.string(), ...FindingKeyFields })),
+      assertions: z.array(z.object({ kind: z.string(), passed: z.boolean(), expected: z.string(), actual: z.string(), message: z.string(), findings: z.optional(z.array(FindingMessageSchema)) })),
     }),
   ),
   durationMs: z.number(),
@@ -123,7 +123,7 @@ export const GradeReportSchema: z.ZodMiniType<GradeReport> = z.object({
       passed: z.boolean(),
       earned: z.number(),
       possible: z.number(),
-      failures: z.array(z.object({ expected: z.optional(z.string()), actual: z.optional(z.string()), message: z.string(), ...FindingKeyFields })),
+      failures: z.array(z.object({ expected: z.optional(z.string()), actual: z.optional(z.string()), message: z.string(), findings: z.optional(z.array(FindingMessageSchema)) })),
       checkedAt: z.optional(z.string()),
     }),
   ),

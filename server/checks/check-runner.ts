@@ -75,7 +75,7 @@ export class CheckRunner {
       passed: check.passed,
       earned: check.points.earned,
       possible: check.points.possible,
-      detail: check.assertions.filter((a) => !a.passed).map((a) => ({ expected: a.expected, actual: a.actual, message: a.message })),
+      detail: check.assertions.filter((a) => !a.passed).map((a) => ({ expected: a.expected, actual: a.actual, message: a.message, findings: a.findings })),
       checkedAt: this.now(),
     })));
     for (const listener of this.listeners) listener({ session, owner, run });

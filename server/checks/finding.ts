@@ -1,18 +1,19 @@
+import { renderFinding, renderFindings, type FindingField, type FindingKey, type FindingMessage, type FindingParams } from '../../shared/i18n/render-finding.js';
 import type { AssertionKind } from './assertion-schema.js';
 
 /**
- * One property of an assertion, compared: what was expected, what the cluster has (both as plain values, so
- * a message can be rendered again in another language), and a sentence saying so.
+ * One property of an assertion, compared: what was expected and what the cluster has (plain values), the
+ * catalogue key and values that word it in any language (shared/i18n/findings/), and that sentence in English.
  */
-export interface Finding {
+export interface Finding extends FindingMessage {
   ok: boolean;
   expected: string;
   actual: string;
   message: string;
 }
 
-/** One difference of a failed assertion, as data. */
-export interface Difference {
+/** One difference of a failed assertion, as data: both values, its key and values, its English sentence. */
+export interface Difference extends FindingMessage {
   expected: string;
   actual: string;
   message: string;
@@ -24,8 +25,10 @@ export interface AssertionResult {
   /** When it failed: only what differs; when it passed: everything confirmed. Joined with `; `. */
   expected: string;
   actual: string;
-  /** The differences in plain words, or what was confirmed when it passed. */
+  /** The differences in plain English words, or what was confirmed when it passed. */
   message: string;
+  /** What `message` says, one finding each, for rendering in another language (renderFindings). */
+  findings: FindingMessage[];
   /** Each difference separately, with both values (empty when it passed). */
   differences: Difference[];
 }
@@ -35,40 +38,50 @@ export function code(value: unknown): string {
   return `\`${String(value)}\``;
 }
 
-/** Compares one value; `subject` reads like "node `node2` availability" or "service `web`: image". */
-export function compareValue(subject: string, actual: unknown, expected: unknown): Finding {
-  const ok = actual === expected;
-  return {
-    ok,
-    expected: String(expected),
-    actual: String(actual),
-    message: ok ? `${subject} is ${code(actual)}` : `${subject} is ${code(actual)}, expected ${code(expected)}`,
-  };
+/** A sentence as data, for a finding that builds on it. */
+export function say(key: FindingKey, params: FindingParams = {}): FindingMessage {
+  return { key, params };
 }
 
-export function finding(ok: boolean, expected: string, actual: string, message: string): Finding {
-  return { ok, expected, actual, message };
+export function finding(ok: boolean, expected: string, actual: string, key: FindingKey, params: FindingParams = {}): Finding {
+  return { ok, expected, actual, key, params, message: renderFinding({ key, params }, 'en') };
+}
+
+/** What compared properties belong to: a section of the catalogue (`service`, `node`, …) and the values naming it. */
+export interface Subject {
+  of: 'service' | 'node' | 'stack' | 'network' | 'volume' | 'secret' | 'config' | 'swarm' | 'leader';
+  params: FindingParams;
+}
+
+/** `subject('service', 'web')`: the service named web, as `{service: 'web'}`. */
+export function subject<Of extends Subject['of']>(of: Of, name: string): Subject & { of: Of } {
+  return { of, params: { [of]: name } };
+}
+
+/**
+ * Compares one value of a subject, e.g. the image of service `web` (`field` names it in the catalogue's
+ * `fields`; `fieldParams` fill a field name such as label `tier`).
+ */
+export function compareValue(of: Subject, field: FindingField | undefined, actual: unknown, expected: unknown, fieldParams: FindingParams = {}): Finding {
+  const ok = actual === expected;
+  const params = { ...of.params, ...(field ? { field } : {}), ...fieldParams, actual: String(actual), expected: String(expected) };
+  return finding(ok, String(expected), String(actual), `${of.of}.${ok ? 'fieldOk' : 'field'}` as FindingKey, params);
 }
 
 /** Compares a count against an exact value or bounds; `describe` words the actual count. */
 export function compareCount(
   actual: number,
   bounds: { count?: number; min?: number; max?: number },
-  describe: (n: number) => string,
+  describe: (n: number) => FindingMessage,
 ): Finding[] {
+  const described = describe(actual);
+  const compared = (ok: boolean, expected: string, bound: 'count.exact' | 'count.min' | 'count.max', wanted: number) => (ok
+    ? finding(true, expected, String(actual), described.key as FindingKey, described.params)
+    : finding(false, expected, String(actual), bound, { described, wanted }));
   const findings: Finding[] = [];
-  if (bounds.count !== undefined) {
-    const ok = actual === bounds.count;
-    findings.push(finding(ok, String(bounds.count), String(actual), ok ? describe(actual) : `${describe(actual)}, expected ${bounds.count}`));
-  }
-  if (bounds.min !== undefined) {
-    const ok = actual >= bounds.min;
-    findings.push(finding(ok, `>= ${bounds.min}`, String(actual), ok ? describe(actual) : `${describe(actual)}, expected at least ${bounds.min}`));
-  }
-  if (bounds.max !== undefined) {
-    const ok = actual <= bounds.max;
-    findings.push(finding(ok, `<= ${bounds.max}`, String(actual), ok ? describe(actual) : `${describe(actual)}, expected at most ${bounds.max}`));
-  }
+  if (bounds.count !== undefined) findings.push(compared(actual === bounds.count, String(bounds.count), 'count.exact', bounds.count));
+  if (bounds.min !== undefined) findings.push(compared(actual >= bounds.min, `>= ${bounds.min}`, 'count.min', bounds.min));
+  if (bounds.max !== undefined) findings.push(compared(actual <= bounds.max, `<= ${bounds.max}`, 'count.max', bounds.max));
   return findings;
 }
 
@@ -76,16 +89,14 @@ export function compareCount(
 export function assertionResult(kind: AssertionKind, findings: Finding[]): AssertionResult {
   const failed = findings.filter((f) => !f.ok);
   const shown = failed.length > 0 ? failed : findings;
+  const said = findings.length === 0 ? [say('assertion.nothingToCheck')] : shown.map(({ key, params }) => ({ key, params }));
   return {
     kind,
     passed: findings.length > 0 && failed.length === 0,
     expected: shown.map((f) => f.expected).join('; '),
     actual: shown.map((f) => f.actual).join('; '),
-    message: findings.length === 0 ? 'nothing to check' : shown.map((f) => f.message).join('; '),
-    differences: failed.map(({ expected, actual, message }) => ({ expected, actual, message })),
+    message: renderFindings(said, 'en'),
+    findings: said,
+    differences: failed.map(({ expected, actual, message, key, params }) => ({ expected, actual, message, key, params })),
   };
-}
-
-export function listOrNone(values: string[]): string {
-  return values.length === 0 ? 'none' : values.map(code).join(', ');
 }

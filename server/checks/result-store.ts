@@ -1,3 +1,4 @@
+import type { GradedCheck } from '../../shared/lesson-protocol.js';
 import type { Db } from '../store/database.js';
 
 /** The latest result of each check, per owner (a learner, or `session:<id>` for a self-paced learner). */
@@ -10,8 +11,8 @@ export interface StoredCheckResult {
   passed: boolean;
   earned: number;
   possible: number;
-  /** Failed assertions: expected, actual and message (never a secret's value: the checker never reads one). */
-  detail: Array<{ expected?: string; actual?: string; message: string }>;
+  /** Failed assertions: expected, actual, message and its findings (never a secret's value: the checker never reads one). */
+  detail: GradedCheck['failures'];
   checkedAt: number;
 }
 

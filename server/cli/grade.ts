@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { FINDING_LANGUAGES, isFindingLanguage, renderFailure, type FindingLanguage } from '../../shared/i18n/render-finding.js';
 import { loadConfigFromEnvironment } from '../config.js';
 import type { CheckRunView } from '../checks/run-lesson-checks.js';
 import { runLessonChecks } from '../checks/run-lesson-checks.js';
@@ -23,6 +24,8 @@ interface GradeOptions {
   name: string;
   report?: string;
   lessonsDir?: string;
+  /** The language findings are worded in, on the terminal and in the report file. */
+  lang?: string;
 }
 
 async function fromServer(options: GradeOptions): Promise<{ run: CheckRunView; title: string }> {
@@ -87,13 +90,13 @@ function printNodes(nodes: readonly GradedNode[], unread: ReadonlyMap<string, st
   console.log('');
 }
 
-function printTable(report: GradeReport): void {
+function printTable(report: GradeReport, lang: FindingLanguage): void {
   const width = Math.max(...report.checks.map((c) => c.title.length), 10);
   console.log(`${report.lessonTitle} — ${report.learner}\n`);
   for (const check of report.checks) {
     const mark = check.passed ? 'PASS' : 'FAIL';
     console.log(`  ${mark}  step ${check.step + 1}  ${check.title.padEnd(width)}  ${check.earned}/${check.possible}`);
-    for (const failure of check.failures) console.log(`          ${failure.message}`);
+    for (const failure of check.failures) console.log(`          ${renderFailure(failure, lang)}`);
   }
   console.log(`\n  total ${report.earned}/${report.possible}${report.passed ? '  all checks pass' : ''}`);
 }
@@ -103,14 +106,16 @@ const FORMAT_BY_EXTENSION: Record<string, ExportFormat> = { '.json': 'json', '.x
 /** `workshop grade`: prints a table, writes a report on request, exits 1 when a check fails (2 when it could not grade). */
 export async function gradeCommand(options: GradeOptions): Promise<void> {
   try {
+    const lang = options.lang ?? 'en';
+    if (!isFindingLanguage(lang)) throw new Error(`--lang is ${FINDING_LANGUAGES.join(' or ')}`);
     if (!options.server === !options.dockerHost) throw new Error('give either --server (with --session and --token) or --docker-host');
     const { run, title } = options.server ? await fromServer(options) : await fromDockerHost(options);
     const report = reportFromRun(options.name, title, run);
-    printTable(report);
+    printTable(report, lang);
     if (options.report) {
       const format = FORMAT_BY_EXTENSION[extname(options.report)];
       if (!format) throw new Error('--report must end in .json, .xml (JUnit) or .csv');
-      writeFileSync(options.report, exportReports([report], format).body);
+      writeFileSync(options.report, exportReports([report], format, lang).body);
       console.log(`  report written to ${options.report}`);
     }
     process.exitCode = report.passed ? 0 : 1;

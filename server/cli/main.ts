@@ -35,6 +35,7 @@ program
   .option('--name <learner>', 'name to put in the report', 'learner')
   .option('--report <file>', 'write a report file (.json, .xml for JUnit, .csv)')
   .option('--lessons-dir <dir>', 'where the lessons are (docker-host mode)')
+  .option('--lang <language>', 'language of the findings: en or ko', 'en')
   .action(gradeCommand);
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { renderFailure, type FindingLanguage } from '../../shared/i18n/render-finding.js';
 import type { GradeReport } from './grade-report.js';
 
 /** One row per learner, one column per check (points earned), then the total: for a spreadsheet or an LMS import. */
@@ -13,15 +14,15 @@ function xml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-/** JUnit XML: a test suite per learner, a test case per check; failed checks carry expected and actual state. */
-export function reportsToJunit(reports: GradeReport[]): string {
+/** JUnit XML: a test suite per learner, a test case per check; failed checks carry expected and actual state, worded in `lang`. */
+export function reportsToJunit(reports: GradeReport[], lang: FindingLanguage = 'en'): string {
   const suites = reports.map((report) => {
     const failures = report.checks.filter((c) => !c.passed).length;
     const cases = report.checks.map((check) => {
       const name = `step ${check.step + 1}: ${check.title} (${check.earned}/${check.possible} points)`;
       if (check.passed) return `    <testcase classname="${xml(report.lesson)}" name="${xml(name)}"/>`;
-      const message = check.failures.map((f) => f.message).join('; ');
-      const body = check.failures.map((f) => `${f.message}${f.expected !== undefined ? `\n  expected: ${f.expected}\n  actual:   ${f.actual}` : ''}`).join('\n');
+      const message = check.failures.map((f) => renderFailure(f, lang)).join('; ');
+      const body = check.failures.map((f) => `${renderFailure(f, lang)}${f.expected !== undefined ? `\n  expected: ${f.expected}\n  actual:   ${f.actual}` : ''}`).join('\n');
       return `    <testcase classname="${xml(report.lesson)}" name="${xml(name)}">\n      <failure message="${xml(message)}">${xml(body)}</failure>\n    </testcase>`;
     });
     return `  <testsuite name="${xml(`${report.learner}: ${report.lessonTitle}`)}" tests="${report.checks.length}" failures="${failures}" errors="0">\n${cases.join('\n')}\n  </testsuite>`;
@@ -31,16 +32,22 @@ export function reportsToJunit(reports: GradeReport[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="swarm workshop grading" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-export function reportsToJson(reports: GradeReport[]): string {
-  return `${JSON.stringify({ reports }, null, 2)}\n`;
+/** The reports as data; each failure's message in `lang` (its findings stay, for any other language). */
+export function reportsToJson(reports: GradeReport[], lang: FindingLanguage = 'en'): string {
+  const worded = lang === 'en' ? reports : reports.map((r) => ({
+    ...r,
+    checks: r.checks.map((c) => ({ ...c, failures: c.failures.map((f) => ({ ...f, message: renderFailure(f, lang) })) })),
+  }));
+  return `${JSON.stringify({ reports: worded }, null, 2)}\n`;
 }
 
 export type ExportFormat = 'csv' | 'junit' | 'json';
 
-export function exportReports(reports: GradeReport[], format: ExportFormat): { body: string; contentType: string; extension: string } {
+/** A report file; `lang` words the findings (CSV has none: its headers and cells stay machine-readable). */
+export function exportReports(reports: GradeReport[], format: ExportFormat, lang: FindingLanguage = 'en'): { body: string; contentType: string; extension: string } {
   switch (format) {
     case 'csv': return { body: reportsToCsv(reports), contentType: 'text/csv; charset=utf-8', extension: 'csv' };
-    case 'junit': return { body: reportsToJunit(reports), contentType: 'application/xml; charset=utf-8', extension: 'xml' };
-    case 'json': return { body: reportsToJson(reports), contentType: 'application/json; charset=utf-8', extension: 'json' };
+    case 'junit': return { body: reportsToJunit(reports, lang), contentType: 'application/xml; charset=utf-8', extension: 'xml' };
+    case 'json': return { body: reportsToJson(reports, lang), contentType: 'application/json; charset=utf-8', extension: 'json' };
   }
 }

@@ -12,7 +12,7 @@ export function gradeReport(learner: string, lesson: Lesson, results: StoredChec
   const checks = lesson.steps.flatMap((step) => step.checks).map((check): GradedCheck => {
     const result = results.find((r) => r.checkId === check.id);
     if (!result) {
-      return { id: check.id, step: check.step, title: check.title, passed: false, earned: 0, possible: check.points, failures: [{ message: 'not checked yet' }] };
+      return { id: check.id, step: check.step, title: check.title, passed: false, earned: 0, possible: check.points, failures: [{ message: 'not checked yet', findings: [{ key: 'report.notChecked', params: {} }] }] };
     }
     return {
       id: check.id,
@@ -39,7 +39,7 @@ export function reportFromRun(learner: string, lessonTitle: string, run: CheckRu
     passed: check.passed,
     earned: check.points.earned,
     possible: check.points.possible,
-    failures: check.assertions.filter((a) => !a.passed).map((a) => ({ expected: a.expected, actual: a.actual, message: a.message })),
+    failures: check.assertions.filter((a) => !a.passed).map((a) => ({ expected: a.expected, actual: a.actual, message: a.message, ...(a.findings ? { findings: a.findings } : {}) })),
   }));
   const earned = checks.reduce((sum, c) => sum + c.earned, 0);
   const possible = checks.reduce((sum, c) => sum + c.possible, 0);

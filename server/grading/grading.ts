@@ -4,6 +4,7 @@ import { lessonById } from '../lessons/load-lessons.js';
 import type { Lesson } from '../lessons/lesson-types.js';
 import type { Logger } from '../logger.js';
 import type { Session } from '../sessions/session.js';
+import type { FindingLanguage } from '../../shared/i18n/render-finding.js';
 import { exportReports, type ExportFormat } from './exports.js';
 import { gradeReport, type GradeReport } from './grade-report.js';
 
@@ -47,7 +48,7 @@ export class Grading {
     return learners.map((learner) => gradeReport(learner.name, lesson, this.deps.results.forOwner(learner.id, lessonId)));
   }
 
-  export(learners: GradedLearner[], lessonId: string, format: ExportFormat) {
-    return exportReports(this.reports(learners, lessonId), format);
+  export(learners: GradedLearner[], lessonId: string, format: ExportFormat, lang: FindingLanguage = 'en') {
+    return exportReports(this.reports(learners, lessonId), format, lang);
   }
 }

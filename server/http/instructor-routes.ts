@@ -5,6 +5,7 @@ import type { CheckRunner } from '../checks/check-runner.js';
 import { eventChannel, type Classroom } from '../classroom/classroom.js';
 import type { InstructorAuth } from '../classroom/instructor-auth.js';
 import type { LiveHub } from '../classroom/live-hub.js';
+import { FINDING_LANGUAGES, isFindingLanguage } from '../../shared/i18n/render-finding.js';
 import { HttpError } from '../errors.js';
 import type { ExportFormat } from '../grading/exports.js';
 import type { Grading } from '../grading/grading.js';
@@ -88,7 +89,9 @@ export function instructorRouter({ sessions, checks, auth, classroom, grading, h
     const lesson = String(req.query.lesson ?? event.lessons[0]);
     const format = String(req.query.format ?? 'json');
     if (!['csv', 'junit', 'json'].includes(format)) throw new HttpError(400, 'bad_request', 'format is csv, junit or json');
-    const file = grading.export(classroom.roster(event.id), lesson, format as ExportFormat);
+    const lang = req.query.lang ?? 'en';
+    if (!isFindingLanguage(lang)) throw new HttpError(400, 'bad_request', `lang is ${FINDING_LANGUAGES.join(' or ')}`);
+    const file = grading.export(classroom.roster(event.id), lesson, format as ExportFormat, lang);
     res
       .type(file.contentType)
       .attachment(`${event.name.replace(/[^\w.-]+/g, '-')}-${lesson}.${file.extension}`)

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient } from '../../scripts/build-client.js';
@@ -8,10 +8,6 @@ import { startTestServer } from '../support/test-server.js';
 
 const PASSWORD = 'correct-horse-battery';
 const HANGUL = /[\uac00-\ud7a3]/;
-// Findings are said in Korean once the shared findings catalogue is on the branch (the page falls back to the
-// server's English message without it); the rest of the page is Korean either way.
-const FINDINGS_IN_KOREAN = existsSync('shared/i18n/render-finding.ts');
-
 const htmlLang = (page: Page) => page.getAttribute('html', 'lang');
 const storedLanguage = (page: Page) => page.evaluate(() => localStorage.getItem('swarm-workshop.language'));
 
@@ -67,7 +63,7 @@ describe('Korean interface (Chromium)', () => {
     const finding = page.locator('.check.failed .assertions li').first();
     await finding.waitFor({ timeout: 30_000 });
     expect(await finding.textContent()).toMatch(/node1/);
-    if (FINDINGS_IN_KOREAN) expect(await finding.textContent()).toMatch(HANGUL);
+    expect(await finding.textContent()).toMatch(HANGUL);
     expect(await page.getAttribute('.check.failed .check-icon', 'aria-label')).toBe('실패');
     expect(await page.textContent('.check-head strong')).toBe('체크');
     await page.screenshot({ path: 'test-artifacts/korean-lesson-failing.png' });

@@ -1,22 +1,19 @@
+import type { FindingMessage } from '../../../shared/i18n/finding-message.js';
+import { isFindingLanguage, renderFailure } from '../../../shared/i18n/render-finding.js';
 import type { Language } from '../i18n/catalogues.js';
 
 /**
  * One thing a check found wrong, as the server sends it: expected and actual values, the difference in English
- * (`message`), and, where the server has one, a message key with its values so it can be said in any language.
+ * (`message`), and, where the server has them, the same as messages with keys and values, sayable in any language.
  */
 export interface Finding {
   expected?: string;
   actual?: string;
   message: string;
-  key?: string;
-  params?: Record<string, string | number>;
+  findings?: readonly FindingMessage[];
 }
 
-/**
- * A finding in the reader's language, from its key through the shared findings catalogue
- * (shared/i18n/render-finding.ts); the server's English message when the finding has no key.
- * Until that renderer is on this branch every finding reads as its message.
- */
-export function findingText(finding: Finding, _language: Language): string {
-  return finding.message;
+/** A finding in the reader's language through the shared findings catalogue; the English message when it has no keys. */
+export function findingText(finding: Finding, language: Language): string {
+  return isFindingLanguage(language) ? renderFailure(finding, language) : finding.message;
 }

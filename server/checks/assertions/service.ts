@@ -1,10 +1,10 @@
 import type { AssertionOf } from '../assertion-schema.js';
 import type { ClusterContext } from '../cluster-context.js';
 import type { SwarmService } from '../docker-types.js';
-import { code, compareValue, finding, type Finding } from '../finding.js';
+import { compareValue, finding, subject, type Finding, type Subject } from '../finding.js';
 import { normalizeImage } from './image-name.js';
 import { compareConstraints, compareFiles, compareNetworks, comparePorts } from './service-attachments.js';
-import { STACK_LABEL } from './objects.js';
+import { compareLabels, STACK_LABEL } from './objects.js';
 import { comparePolicy, compareResources, compareRestart } from './service-policy.js';
 import { swarmUnreadable } from './unreadable.js';
 import { compareRollback } from './update-history.js';
@@ -16,43 +16,45 @@ export function runningTasks(service: SwarmService, ctx: ClusterContext) {
   return (ctx.swarm?.tasks ?? []).filter((t) => t.ServiceID === service.ID && t.Status?.State === 'running' && t.DesiredState === 'running');
 }
 
-function compareReplicas(subject: string, service: SwarmService, expected: Expectation, ctx: ClusterContext): Finding[] {
+function compareReplicas(of: Subject, service: SwarmService, expected: Expectation, ctx: ClusterContext): Finding[] {
   const findings: Finding[] = [];
   // A spec without a mode is replicated, and a replicated mode without a count runs one task (the engine's defaults).
   const desired = service.Spec.Mode?.Global ? undefined : service.Spec.Mode?.Replicated?.Replicas ?? 1;
   if (expected.replicas !== undefined) {
     findings.push(desired === undefined
-      ? finding(false, String(expected.replicas), 'global', `${subject} runs in global mode, expected ${expected.replicas} replicas`)
-      : compareValue(`${subject} desired replicas`, desired, expected.replicas));
+      ? finding(false, String(expected.replicas), 'global', 'service.globalNotReplicated', { ...of.params, wanted: expected.replicas })
+      : compareValue(of, 'replicas', desired, expected.replicas));
   }
   if (expected.running !== undefined) {
     const running = runningTasks(service, ctx).length;
     const ok = running === expected.running;
-    const of = desired ?? expected.running;
-    const said = `${subject} ${running} of ${of} replicas running`;
-    findings.push(finding(ok, String(expected.running), String(running), ok || of === expected.running ? said : `${said}, expected ${expected.running}`));
+    const wanted = desired ?? expected.running;
+    const counts = { ...of.params, running, desired: wanted };
+    findings.push(ok || wanted === expected.running
+      ? finding(ok, String(expected.running), String(running), 'service.replicasRunning', counts)
+      : finding(false, String(expected.running), String(running), 'service.replicasRunningWanted', { ...counts, wanted: expected.running }));
   }
   return findings;
 }
 
-function compareContainer(subject: string, service: SwarmService, expected: Expectation): Finding[] {
+function compareContainer(of: Subject, service: SwarmService, expected: Expectation): Finding[] {
   const container = service.Spec.TaskTemplate?.ContainerSpec;
   const findings: Finding[] = [];
   if (expected.image !== undefined) {
-    findings.push(compareValue(`${subject} image`, normalizeImage(container?.Image ?? 'none'), normalizeImage(expected.image)));
+    findings.push(compareValue(of, 'image', normalizeImage(container?.Image ?? 'none'), normalizeImage(expected.image)));
   }
   for (const [key, value] of Object.entries(expected.env ?? {})) {
     const entry = (container?.Env ?? []).find((e) => e.startsWith(`${key}=`));
     findings.push(entry === undefined
-      ? finding(false, `${key}=${value}`, 'unset', `${subject} env ${code(key)} is not set, expected ${code(value)}`)
-      : compareValue(`${subject} env ${code(key)}`, entry.slice(key.length + 1), value));
+      ? finding(false, `${key}=${value}`, 'unset', 'service.envMissing', { ...of.params, variable: key, expected: value })
+      : compareValue(of, 'env', entry.slice(key.length + 1), value, { variable: key }));
   }
   if (expected.healthcheck !== undefined) {
     const test = container?.Healthcheck?.Test ?? [];
     const has = test.length > 0 && test[0] !== 'NONE';
     const word = (h: boolean) => (h ? 'a healthcheck' : 'no healthcheck');
-    findings.push(finding(has === expected.healthcheck, word(expected.healthcheck), word(has),
-      has === expected.healthcheck ? `${subject} has ${word(has)} in its spec` : `${subject} has ${word(has)} in its spec, expected ${word(expected.healthcheck)}`));
+    const said = has === expected.healthcheck ? (has ? 'present' : 'absent') : has ? 'presentUnwanted' : 'absentWanted';
+    findings.push(finding(has === expected.healthcheck, word(expected.healthcheck), word(has), `service.healthcheck.${said}`, of.params));
   }
   return findings;
 }
@@ -66,50 +68,44 @@ export function findService(ctx: ClusterContext, name: string, stack: string | u
   return ctx.service(name) ?? (stack !== undefined ? ctx.service(`${stack}_${name}`) : undefined);
 }
 
-function compareStack(subject: string, service: SwarmService, stack: string): Finding {
+function compareStack(of: Subject, service: SwarmService, stack: string): Finding {
   const actual = service.Spec.Labels?.[STACK_LABEL];
   const ok = actual === stack;
-  return finding(ok, stack, actual ?? 'none', ok ? `${subject} belongs to stack ${code(stack)}`
-    : actual ? `${subject} belongs to stack ${code(actual)}, expected stack ${code(stack)}`
-      : `${subject} was not deployed by a stack, expected it deployed with \`docker stack deploy\` as stack ${code(stack)}`);
+  if (ok) return finding(true, stack, actual, 'service.inStack', { ...of.params, stack });
+  return actual ? finding(false, stack, actual, 'service.otherStack', { ...of.params, stack, actual })
+    : finding(false, stack, 'none', 'service.notFromStack', { ...of.params, stack });
 }
 
 /** `service: web` — the service's spec and how many of its replicas run. */
 export function evaluateService(expected: Expectation, ctx: ClusterContext): Finding[] {
   if (!ctx.swarm) return swarmUnreadable(ctx);
-  const subject = `service ${code(expected.service)}:`;
+  const of = subject('service', expected.service);
   const service = findService(ctx, expected.service, expected.stack);
   if (expected.absent) {
-    return [finding(!service, 'absent', service ? 'present' : 'absent',
-      service ? `service ${code(expected.service)} still exists, expected it removed` : `service ${code(expected.service)} does not exist`)];
+    return [service ? finding(false, 'absent', 'present', 'service.stillExists', of.params) : finding(true, 'absent', 'absent', 'service.missing', of.params)];
   }
-  if (!service) return [finding(false, 'exists', 'absent', `service ${code(expected.service)} does not exist`)];
+  if (!service) return [finding(false, 'exists', 'absent', 'service.missing', of.params)];
   const spec = service.Spec;
   const findings: Finding[] = [];
-  if (expected.stack !== undefined) findings.push(compareStack(subject, service, expected.stack));
-  if (expected.mode !== undefined) findings.push(compareValue(`${subject} mode`, spec.Mode?.Global ? 'global' : 'replicated', expected.mode));
-  findings.push(...compareReplicas(subject, service, expected, ctx));
-  findings.push(...compareContainer(subject, service, expected));
-  if (expected.ports) findings.push(...comparePorts(subject, service, expected.ports));
-  if (expected.constraints) findings.push(...compareConstraints(subject, service, expected.constraints));
-  if (expected.update) findings.push(...comparePolicy(`${subject} update`, spec.UpdateConfig, expected.update));
-  if (expected.rollback) findings.push(...comparePolicy(`${subject} rollback`, spec.RollbackConfig, expected.rollback));
-  if (expected.update_state !== undefined) findings.push(compareValue(`${subject} update state`, service.UpdateStatus?.State ?? 'none', expected.update_state));
-  if (expected.rolled_back !== undefined) findings.push(compareRollback(subject, service, expected.rolled_back, ctx));
-  if (expected.restart) findings.push(...compareRestart(`${subject} restart`, spec.TaskTemplate?.RestartPolicy, expected.restart));
+  if (expected.stack !== undefined) findings.push(compareStack(of, service, expected.stack));
+  if (expected.mode !== undefined) findings.push(compareValue(of, 'mode', spec.Mode?.Global ? 'global' : 'replicated', expected.mode));
+  findings.push(...compareReplicas(of, service, expected, ctx));
+  findings.push(...compareContainer(of, service, expected));
+  if (expected.ports) findings.push(...comparePorts(of, service, expected.ports));
+  if (expected.constraints) findings.push(...compareConstraints(of, service, expected.constraints));
+  if (expected.update) findings.push(...comparePolicy(of, 'update', spec.UpdateConfig, expected.update));
+  if (expected.rollback) findings.push(...comparePolicy(of, 'rollback', spec.RollbackConfig, expected.rollback));
+  if (expected.update_state !== undefined) findings.push(compareValue(of, 'updateState', service.UpdateStatus?.State ?? 'none', expected.update_state));
+  if (expected.rolled_back !== undefined) findings.push(compareRollback(of, service, expected.rolled_back, ctx));
+  if (expected.restart) findings.push(...compareRestart(of, spec.TaskTemplate?.RestartPolicy, expected.restart));
   const container = spec.TaskTemplate?.ContainerSpec;
-  if (expected.secrets) findings.push(...compareFiles(subject, 'secret', container?.Secrets ?? [], expected.secrets));
-  if (expected.configs) findings.push(...compareFiles(subject, 'config', container?.Configs ?? [], expected.configs));
-  if (expected.networks) findings.push(...compareNetworks(subject, service, expected.networks, ctx));
-  if (expected.limits) findings.push(...compareResources(`${subject} limit`, spec.TaskTemplate?.Resources?.Limits, expected.limits));
-  if (expected.reservations) findings.push(...compareResources(`${subject} reservation`, spec.TaskTemplate?.Resources?.Reservations, expected.reservations));
-  if (expected.endpoint_mode !== undefined) findings.push(compareValue(`${subject} endpoint mode`, spec.EndpointSpec?.Mode ?? 'vip', expected.endpoint_mode));
-  for (const [key, value] of Object.entries(expected.labels ?? {})) {
-    const actual = spec.Labels?.[key];
-    findings.push(actual === undefined
-      ? finding(false, `${key}=${value}`, 'unset', `${subject} has no label ${code(key)}, expected ${code(value)}`)
-      : compareValue(`${subject} label ${code(key)}`, actual, value));
-  }
-  if (findings.length === 0) findings.push(finding(true, 'exists', 'present', `service ${code(expected.service)} exists`));
+  if (expected.secrets) findings.push(...compareFiles(of, 'secret', container?.Secrets ?? [], expected.secrets));
+  if (expected.configs) findings.push(...compareFiles(of, 'config', container?.Configs ?? [], expected.configs));
+  if (expected.networks) findings.push(...compareNetworks(of, service, expected.networks, ctx));
+  if (expected.limits) findings.push(...compareResources(of, 'limit', spec.TaskTemplate?.Resources?.Limits, expected.limits));
+  if (expected.reservations) findings.push(...compareResources(of, 'reservation', spec.TaskTemplate?.Resources?.Reservations, expected.reservations));
+  if (expected.endpoint_mode !== undefined) findings.push(compareValue(of, 'endpointMode', spec.EndpointSpec?.Mode ?? 'vip', expected.endpoint_mode));
+  findings.push(...compareLabels(of, spec.Labels, expected.labels));
+  if (findings.length === 0) findings.push(finding(true, 'exists', 'present', 'service.exists', of.params));
   return findings;
 }

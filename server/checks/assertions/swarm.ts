@@ -1,21 +1,21 @@
 import type { AssertionOf } from '../assertion-schema.js';
 import type { ClusterContext } from '../cluster-context.js';
-import { code, compareValue, finding, type Finding } from '../finding.js';
+import { compareValue, finding, subject, type Finding } from '../finding.js';
 import { readableNode, swarmUnreadable } from './unreadable.js';
 
 /** `swarm: node1` — the swarm membership of one node, as its own engine reports it. */
 export function evaluateSwarm(assertion: AssertionOf<'swarm'>, ctx: ClusterContext): Finding[] {
   const { node, problem } = readableNode(ctx, assertion.swarm);
   if (!node) return problem ?? [];
-  const subject = `node ${code(assertion.swarm)}`;
+  const of = subject('node', assertion.swarm);
   const swarm = node.info?.Swarm;
   const findings: Finding[] = [];
-  if (assertion.state !== undefined) findings.push(compareValue(`${subject} swarm state`, swarm?.LocalNodeState ?? 'inactive', assertion.state));
+  if (assertion.state !== undefined) findings.push(compareValue(of, 'swarmState', swarm?.LocalNodeState ?? 'inactive', assertion.state));
   if (assertion.manager !== undefined) {
     const isManager = swarm?.ControlAvailable === true;
     const role = (m: boolean) => (m ? 'a manager' : 'not a manager');
     findings.push(finding(isManager === assertion.manager, role(assertion.manager), role(isManager),
-      isManager === assertion.manager ? `${subject} is ${role(isManager)}` : `${subject} is ${role(isManager)}, expected ${role(assertion.manager)}`));
+      isManager === assertion.manager ? (isManager ? 'node.isManager' : 'node.isNotManager') : isManager ? 'node.isManagerUnwanted' : 'node.isNotManagerWanted', of.params));
   }
   if (assertion.leader !== undefined) {
     if (!ctx.swarm) return [...findings, ...swarmUnreadable(ctx)];
@@ -23,9 +23,8 @@ export function evaluateSwarm(assertion: AssertionOf<'swarm'>, ctx: ClusterConte
     const leaderName = leader ? ctx.nodeName(leader.ID) : 'none';
     const isLeader = leader !== undefined && leader.ID === swarm?.NodeID;
     const ok = isLeader === assertion.leader;
-    const said = isLeader ? `${subject} is the leader` : `${subject} is not the leader (leader: ${code(leaderName)})`;
-    findings.push(finding(ok, assertion.leader ? 'leader' : 'not leader', isLeader ? 'leader' : 'not leader',
-      ok ? said : `${said}, expected it ${assertion.leader ? 'to be' : 'not to be'} the leader`));
+    const said = isLeader ? (ok ? 'node.isLeader' : 'node.isLeaderUnwanted') : ok ? 'node.isNotLeader' : 'node.isNotLeaderWanted';
+    findings.push(finding(ok, assertion.leader ? 'leader' : 'not leader', isLeader ? 'leader' : 'not leader', said, { ...of.params, leader: leaderName }));
   }
   return findings;
 }
@@ -37,7 +36,7 @@ export function evaluateCluster(assertion: AssertionOf<'cluster'>, ctx: ClusterC
   const findings: Finding[] = [];
   if (assertion.task_history_limit !== undefined) {
     const limit = info?.Swarm?.Cluster?.Spec?.Orchestration?.TaskHistoryRetentionLimit ?? 5;
-    findings.push(compareValue('swarm task history limit', limit, assertion.task_history_limit));
+    findings.push(compareValue({ of: 'swarm', params: {} }, 'taskHistoryLimit', limit, assertion.task_history_limit));
   }
   return findings;
 }
@@ -47,9 +46,8 @@ export function evaluateLeader(assertion: AssertionOf<'leader'>, ctx: ClusterCon
   if (!ctx.swarm) return swarmUnreadable(ctx);
   const leader = ctx.swarm.nodes.find((n) => n.ManagerStatus?.Leader);
   const name = leader ? ctx.nodeName(leader.ID) : 'none';
-  if (typeof assertion.leader === 'string') return [compareValue('the leader', name, assertion.leader)];
+  if (typeof assertion.leader === 'string') return [compareValue({ of: 'leader', params: {} }, undefined, name, assertion.leader)];
   const avoided = assertion.leader.not;
   const ok = leader !== undefined && name !== avoided;
-  return [finding(ok, `not ${avoided}`, name,
-    ok ? `the leader is ${code(name)}` : leader ? `the leader is still ${code(name)}, expected another manager` : 'the swarm has no leader')];
+  return [finding(ok, `not ${avoided}`, name, ok ? 'leader.fieldOk' : leader ? 'leader.stillAvoided' : 'leader.none', { leader: name, actual: name })];
 }

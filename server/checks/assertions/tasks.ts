@@ -1,6 +1,7 @@
 import type { AssertionOf } from '../assertion-schema.js';
 import type { ClusterContext } from '../cluster-context.js';
-import { code, compareCount, finding, listOrNone, type Finding } from '../finding.js';
+import { compareCount, finding, say, subject, type Finding } from '../finding.js';
+import type { FindingMessage, FindingParams } from '../../../shared/i18n/render-finding.js';
 import type { SwarmTask } from '../docker-types.js';
 import { swarmUnreadable } from './unreadable.js';
 
@@ -42,11 +43,21 @@ export function replacedFailures(tasks: SwarmTask[]): { slot: string; failed: Sw
   return found;
 }
 
-function compareReplacedFailures(subject: string, tasks: SwarmTask[], range: { min?: number; max?: number }): Finding[] {
+/** One replaced failure as data: its slot (or node, for a global service's task), state and error. */
+function replacedSlot(failed: SwarmTask): FindingMessage {
+  const state = String(failed.Status?.State);
+  const error = failed.Status?.Err;
+  if (failed.Slot) return error ? say('tasks.failedInSlotWithError', { slot: failed.Slot, state, error }) : say('tasks.failedInSlot', { slot: failed.Slot, state });
+  const node = String(failed.NodeID);
+  return error ? say('tasks.failedOnNodeWithError', { node, state, error }) : say('tasks.failedOnNode', { node, state });
+}
+
+function compareReplacedFailures(service: FindingParams, tasks: SwarmTask[], range: { min?: number; max?: number }): Finding[] {
   const replaced = replacedFailures(tasks);
-  const shown = replaced.map(({ slot, failed }) => `${slot}: ${failed.Status?.State}${failed.Status?.Err ? ` (${failed.Status.Err})` : ''}`);
+  const replacements = replaced.map(({ failed }) => replacedSlot(failed));
   const failedAnywhere = tasks.filter((t) => FAILED.has(t.Status?.State ?? '')).length;
-  const describe = (n: number) => `${subject} ${n} slot${n === 1 ? '' : 's'} where a failed task was replaced by a running one${n ? ` (${shown.join('; ')})` : failedAnywhere ? ` (${failedAnywhere} failed task${failedAnywhere === 1 ? '' : 's'}, none replaced by a running one)` : ' (no failed task in the history)'}`;
+  const describe = (count: number) => (count ? say('tasks.replaced', { ...service, count, replacements })
+    : failedAnywhere ? say('tasks.failedNotReplaced', { ...service, count: failedAnywhere }) : say('tasks.noFailure', service));
   return compareCount(replaced.length, range, describe);
 }
 
@@ -54,41 +65,47 @@ function compareReplacedFailures(subject: string, tasks: SwarmTask[], range: { m
 export function evaluateTasks(expected: Expectation, ctx: ClusterContext): Finding[] {
   if (!ctx.swarm) return swarmUnreadable(ctx);
   const service = ctx.service(expected.tasks);
-  const subject = `service ${code(expected.tasks)}:`;
-  if (!service) return [finding(false, 'exists', 'absent', `service ${code(expected.tasks)} does not exist`)];
+  const { params: named } = subject('service', expected.tasks);
+  if (!service) return [finding(false, 'exists', 'absent', 'service.missing', named)];
   const all = ctx.swarm.tasks.filter((t) => t.ServiceID === service.ID);
   const states = expected.state === undefined ? ['running'] : [expected.state].flat();
-  const stateWords = states.join(' or ');
+  const inStates = { ...named, states };
   const inState = all.filter((t) => states.includes(t.Status?.State ?? 'unknown'));
   const matching = expected.node === undefined ? inState : inState.filter((t) => ctx.nodeName(t.NodeID) === expected.node);
-  const where = expected.node === undefined ? '' : ` on ${code(expected.node)}`;
-  const findings: Finding[] = compareCount(matching.length, expected, (n) => `${subject} ${n} ${stateWords} task${n === 1 ? '' : 's'}${where}`);
+  const findings: Finding[] = compareCount(matching.length, expected, (count) => (expected.node === undefined
+    ? say('tasks.inState', { ...inStates, count }) : say('tasks.inStateOnNode', { ...inStates, count, node: expected.node })));
   const nodes = [...new Set(matching.map((t) => ctx.nodeName(t.NodeID)))].sort();
   if (expected.on_nodes) {
     const want = [...expected.on_nodes].sort();
     const ok = sameSet(nodes, want);
-    findings.push(finding(ok, want.join(', '), nodes.join(', ') || 'none',
-      ok ? `${subject} ${stateWords} tasks on ${listOrNone(nodes)}` : `${subject} ${stateWords} tasks on ${listOrNone(nodes)}, expected on ${listOrNone(want)}`));
+    findings.push(ok ? finding(true, want.join(', '), nodes.join(', ') || 'none', 'tasks.onNodes', { ...inStates, nodes })
+      : finding(false, want.join(', '), nodes.join(', ') || 'none', 'tasks.onNodesWanted', { ...inStates, nodes, wanted: want }));
   }
   for (const avoided of expected.not_on ?? []) {
     const there = matching.filter((t) => ctx.nodeName(t.NodeID) === avoided).length;
-    findings.push(finding(there === 0, `none on ${avoided}`, String(there),
-      there === 0 ? `${subject} no ${stateWords} tasks on ${code(avoided)}` : `${subject} ${there} ${stateWords} task${there === 1 ? '' : 's'} on ${code(avoided)}, expected none there`));
+    findings.push(there === 0 ? finding(true, `none on ${avoided}`, String(there), 'tasks.noneOnNode', { ...inStates, node: avoided })
+      : finding(false, `none on ${avoided}`, String(there), 'tasks.someOnNode', { ...inStates, node: avoided, count: there }));
   }
   if (expected.min_nodes !== undefined) {
     const ok = nodes.length >= expected.min_nodes;
-    findings.push(finding(ok, `>= ${expected.min_nodes} nodes`, String(nodes.length),
-      `${subject} ${stateWords} tasks on ${nodes.length} node${nodes.length === 1 ? '' : 's'} (${listOrNone(nodes)})${ok ? '' : `, expected at least ${expected.min_nodes}`}`));
+    const spread = { ...inStates, count: nodes.length, nodes };
+    findings.push(ok ? finding(true, `>= ${expected.min_nodes} nodes`, String(nodes.length), 'tasks.spread', spread)
+      : finding(false, `>= ${expected.min_nodes} nodes`, String(nodes.length), 'tasks.spreadTooNarrow', { ...spread, wanted: expected.min_nodes }));
   }
-  if (expected.replaced_failures) findings.push(...compareReplacedFailures(subject, all, expected.replaced_failures));
+  if (expected.replaced_failures) findings.push(...compareReplacedFailures(named, all, expected.replaced_failures));
   if (expected.per_slot) {
     const counts = perSlotCounts(all);
     const most = counts.length ? Math.max(...counts) : 0;
     const { min, max } = expected.per_slot;
-    if (min !== undefined) findings.push(finding(most >= min, `>= ${min} per slot`, String(most),
-      `${subject} at most ${most} task${most === 1 ? '' : 's'} kept in any slot${most >= min ? '' : `, expected a slot with at least ${min}`}`));
-    if (max !== undefined) findings.push(finding(most <= max, `<= ${max} per slot`, String(most),
-      `${subject} up to ${most} task${most === 1 ? '' : 's'} kept per slot${most <= max ? '' : `, expected at most ${max}`}`));
+    const kept = { ...named, count: most };
+    if (min !== undefined) {
+      findings.push(most >= min ? finding(true, `>= ${min} per slot`, String(most), 'tasks.mostPerSlot', kept)
+        : finding(false, `>= ${min} per slot`, String(most), 'tasks.mostPerSlotTooFew', { ...kept, wanted: min }));
+    }
+    if (max !== undefined) {
+      findings.push(most <= max ? finding(true, `<= ${max} per slot`, String(most), 'tasks.upToPerSlot', kept)
+        : finding(false, `<= ${max} per slot`, String(most), 'tasks.upToPerSlotTooMany', { ...kept, wanted: max }));
+    }
   }
   return findings;
 }

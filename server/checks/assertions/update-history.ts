@@ -1,6 +1,7 @@
 import type { ClusterContext } from '../cluster-context.js';
 import type { SwarmService } from '../docker-types.js';
-import { code, finding, type Finding } from '../finding.js';
+import type { FindingKey } from '../../../shared/i18n/render-finding.js';
+import { finding, say, type Finding, type Subject } from '../finding.js';
 
 export type RollbackCause = 'automatic' | 'manual' | 'none';
 
@@ -26,21 +27,17 @@ export function rollbackCause(service: SwarmService): { cause: RollbackCause; fa
   return { cause: service.PreviousSpec ? 'manual' : 'automatic' };
 }
 
-const WORDS: Record<RollbackCause, string> = {
-  automatic: 'rolled back automatically after its new tasks failed',
-  manual: 'rolled back by hand (`docker service rollback`)',
-  none: 'not rolled back',
-};
-
 /** `rolled_back: automatic | manual | true | false` on a service assertion. */
-export function compareRollback(subject: string, service: SwarmService, expected: boolean | 'automatic' | 'manual', ctx: ClusterContext): Finding {
+export function compareRollback(of: Subject, service: SwarmService, expected: boolean | 'automatic' | 'manual', ctx: ClusterContext): Finding {
   const { cause, failedTask } = rollbackCause(service);
   const want: RollbackCause | 'any' = expected === true ? 'any' : expected === false ? 'none' : expected;
   const ok = want === 'any' ? cause !== 'none' : cause === want;
   const state = service.UpdateStatus?.State ?? 'none';
   const task = failedTask ? ctx.swarm?.tasks.find((t) => t.ID === failedTask) : undefined;
-  const evidence = cause === 'automatic' && task?.Status?.Err ? ` (task ${code(failedTask!.slice(0, 12))}: ${task.Status.Err})` : '';
-  const said = `${subject} was ${WORDS[cause]}${evidence}, update state ${code(state)}`;
-  const wantWords = want === 'any' ? 'rolled back' : WORDS[want];
-  return finding(ok, want === 'any' ? 'rolled back' : want, cause, ok ? said : `${said}, expected it ${wantWords}`);
+  const said = cause === 'automatic' && task?.Status?.Err
+    ? say('service.rolledBackAfterTask', { ...of.params, cause: say(`rollback.${cause}`), task: failedTask!.slice(0, 12), error: task.Status.Err, state })
+    : say('service.rolledBack', { ...of.params, cause: say(`rollback.${cause}`), state });
+  const expectedValue = want === 'any' ? 'rolled back' : want;
+  return ok ? finding(true, expectedValue, cause, said.key as FindingKey, said.params)
+    : finding(false, expectedValue, cause, 'service.rollbackExpected', { said, wanted: say(`rollback.${want}`) });
 }

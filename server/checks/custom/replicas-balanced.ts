@@ -1,7 +1,7 @@
 import { runningTasks } from '../assertions/service.js';
 import { swarmUnreadable } from '../assertions/unreadable.js';
 import type { ClusterContext } from '../cluster-context.js';
-import { code, finding, type Finding } from '../finding.js';
+import { finding, type Finding } from '../finding.js';
 
 /**
  * `custom: replicas-balanced` with `args: {service: web, max_difference: 1}`: the running replicas are spread
@@ -13,7 +13,7 @@ export function replicasBalanced(ctx: ClusterContext, args: Record<string, unkno
   const name = typeof args.service === 'string' ? args.service : '';
   const allowed = typeof args.max_difference === 'number' ? args.max_difference : 1;
   const service = ctx.service(name);
-  if (!service) return [finding(false, 'exists', 'absent', `service ${code(name)} does not exist`)];
+  if (!service) return [finding(false, 'exists', 'absent', 'service.missing', { service: name })];
   const eligible = ctx.swarm.nodes.filter((n) => n.Status?.State === 'ready' && n.Spec?.Availability === 'active');
   const counts = new Map(eligible.map((n) => [n.ID, 0]));
   for (const task of runningTasks(service, ctx)) if (task.NodeID && counts.has(task.NodeID)) counts.set(task.NodeID, (counts.get(task.NodeID) ?? 0) + 1);
@@ -21,6 +21,7 @@ export function replicasBalanced(ctx: ClusterContext, args: Record<string, unkno
   const values = [...counts.values()];
   const difference = values.length ? Math.max(...values) - Math.min(...values) : 0;
   const ok = difference <= allowed;
-  return [finding(ok, `difference <= ${allowed}`, spread,
-    ok ? `service ${code(name)}: replicas spread ${spread}` : `service ${code(name)}: replicas spread ${spread}, expected at most ${allowed} apart`)];
+  return [ok
+    ? finding(true, `difference <= ${allowed}`, spread, 'service.replicasSpread', { service: name, spread })
+    : finding(false, `difference <= ${allowed}`, spread, 'service.replicasSpreadUneven', { service: name, spread, allowed })];
 }

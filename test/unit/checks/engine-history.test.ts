@@ -55,7 +55,12 @@ describe('rollbacks, as the engine records them', () => {
     const result = check(manualCompleted, { service: 'web', rolled_back: 'automatic', update_state: 'rollback_completed' });
     expect(result.passed).toBe(false);
     expect(result.differences).toEqual([{ expected: 'automatic', actual: 'manual',
-      message: 'service `web`: was rolled back by hand (`docker service rollback`), update state `rollback_completed`, expected it rolled back automatically after its new tasks failed' }]);
+      message: 'service `web`: was rolled back by hand (`docker service rollback`), update state `rollback_completed`, expected it rolled back automatically after its new tasks failed',
+      key: 'service.rollbackExpected',
+      params: {
+        said: { key: 'service.rolledBack', params: { service: 'web', cause: { key: 'rollback.manual', params: {} }, state: 'rollback_completed' } },
+        wanted: { key: 'rollback.automatic', params: {} },
+      } }]);
   });
 
   it('fails an update back to the old image where a rollback was asked for', () => {
@@ -78,7 +83,8 @@ describe('task history: failed tasks the swarm replaced', () => {
       for (const task of m.tasks.filter((t) => t.ServiceID === web.ID && t.Slot === 2 && t.Status?.State === 'running')) task.Status!.State = 'shutdown';
     });
     expect(check(notReplaced, { tasks: 'web', replaced_failures: { min: 1 } }).differences[0]).toEqual({ expected: '>= 1', actual: '0',
-      message: 'service `web`: 0 slots where a failed task was replaced by a running one (1 failed task, none replaced by a running one), expected at least 1' });
+      message: 'service `web`: 0 slots where a failed task was replaced by a running one (1 failed task, none replaced by a running one), expected at least 1',
+      key: 'count.min', params: { described: { key: 'tasks.failedNotReplaced', params: { service: 'web', count: 1 } }, wanted: 1 } });
     expect(check(recorded, { tasks: 'db', replaced_failures: { min: 1 } }).message)
       .toBe('service `db`: 0 slots where a failed task was replaced by a running one (no failed task in the history), expected at least 1');
   });
@@ -88,7 +94,8 @@ describe('a promoted node in the Raft group', () => {
   it('reads reachability, and says when a node is no manager at all', () => {
     expect(check(recorded, { node: 'node1', role: 'manager', reachability: 'reachable' }).passed).toBe(true);
     expect(check(recorded, { node: 'node2', reachability: 'reachable' }).differences).toEqual([{ expected: 'reachable', actual: 'not a manager',
-      message: 'node `node2` is not in the managers\' Raft group (role `worker`), expected reachability `reachable`' }]);
+      message: 'node `node2` is not in the managers\' Raft group (role `worker`), expected reachability `reachable`',
+      key: 'node.notInRaft', params: { node: 'node2', role: 'worker', expected: 'reachable' } }]);
   });
 
   it('fails a node promoted in its spec that has not joined the Raft group yet', () => {

@@ -21,7 +21,8 @@ describe('every correct path passes', () => {
     const result = check(recorded, { service: 'web', constraints: ['node.role == manager'] });
     expect(result.passed).toBe(false);
     expect(result.differences).toEqual([{ expected: 'node.role == manager', actual: 'node.role==worker',
-      message: 'service `web`: lacks placement constraint `node.role == manager` (constraints: `node.role==worker`)' }]);
+      message: 'service `web`: lacks placement constraint `node.role == manager` (constraints: `node.role==worker`)',
+      key: 'service.lacksConstraint', params: { service: 'web', constraint: 'node.role == manager', constraints: ['node.role==worker'] } }]);
     expect(check(recorded, { service: 'db', constraints: ['node.labels.storage==hdd'] }).message)
       .toBe('service `db`: lacks placement constraint `node.labels.storage==hdd` (constraints: `node.labels.storage==ssd`)');
   });
@@ -103,7 +104,8 @@ describe('a stack only where the check asks for one', () => {
     });
     expect(check(byHand, { service: 'shop_api', replicas: 2 }).passed).toBe(true);
     expect(check(byHand, { service: 'shop_api', stack: 'shop' }).differences).toEqual([{ expected: 'shop', actual: 'none',
-      message: 'service `shop_api`: was not deployed by a stack, expected it deployed with `docker stack deploy` as stack `shop`' }]);
+      message: 'service `shop_api`: was not deployed by a stack, expected it deployed with `docker stack deploy` as stack `shop`',
+      key: 'service.notFromStack', params: { service: 'shop_api', stack: 'shop' } }]);
   });
 
   it('finds a stack service by its short name when the stack is named', () => {

@@ -106,7 +106,8 @@ describe('Grading', () => {
     const reports = await graded;
     expect(held.mostAtOnce()).toBe(2);
     expect(reports.map((r) => [r.learner, r.earned, r.possible, r.passed])).toEqual([['Ada', 2, 5, false], ['Bob', 0, 5, false], ['Cy', 2, 5, false], ['Dee', 0, 5, false]]);
-    expect(reports[1].checks.map((c) => c.failures)).toEqual([[{ message: 'not checked yet' }], [{ message: 'not checked yet' }]]);
+    const notChecked = { message: 'not checked yet', findings: [{ key: 'report.notChecked', params: {} }] };
+    expect(reports[1].checks.map((c) => c.failures)).toEqual([[notChecked], [notChecked]]);
     expect(reports[0].checks.map((c) => [c.id, c.passed, c.earned])).toEqual([['0.0', true, 2], ['1.0', false, 0]]);
   });
 

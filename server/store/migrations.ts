@@ -137,4 +137,27 @@ export const MIGRATIONS: string[] = [
   DELETE FROM check_results WHERE lesson IN ('configs-secrets', 'drain-maintenance', 'final-exercise', 'join-nodes', 'placement', 'rolling-updates', 'services', 'stacks', 'swarm-init') AND check_id GLOB '[0-9]*.[0-9]*';
   DROP TABLE check_id_renames;
   `,
+  // 5: earned progress. A check result keeps what was earned (the most points, and when first earned) besides
+  // the latest evaluation; the furthest step each owner reached in a lesson; and the baselines recorded when a
+  // step opened (fingerprints only, never a join token). Results stored before this were passed honestly at
+  // the time, so they count as earned when they were checked.
+  `
+  ALTER TABLE check_results ADD COLUMN earned_at INTEGER;
+  UPDATE check_results SET earned_at = checked_at WHERE passed = 1;
+  CREATE TABLE reached_steps (
+    owner TEXT NOT NULL,
+    lesson TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    reached_at INTEGER NOT NULL,
+    PRIMARY KEY (owner, lesson)
+  );
+  CREATE TABLE step_baselines (
+    owner TEXT NOT NULL,
+    lesson TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    taken_at INTEGER NOT NULL,
+    baseline TEXT NOT NULL,
+    PRIMARY KEY (owner, lesson, step)
+  );
+  `,
 ];

@@ -39,7 +39,30 @@ export function evaluateCluster(assertion: AssertionOf<'cluster'>, ctx: ClusterC
     const limit = info?.Swarm?.Cluster?.Spec?.Orchestration?.TaskHistoryRetentionLimit ?? 5;
     findings.push(compareValue('swarm task history limit', limit, assertion.task_history_limit));
   }
+  if (assertion.join_tokens !== undefined) findings.push(...joinTokensSinceStepOpened(assertion.join_tokens, ctx));
   return findings;
+}
+
+/**
+ * `join_tokens: {worker: rotated}` — compares the join tokens' fingerprints with those the server recorded
+ * when the learner first reached the step. Without that record nothing can be said, and the check fails.
+ */
+function joinTokensSinceStepOpened(expected: NonNullable<AssertionOf<'cluster'>['join_tokens']>, ctx: ClusterContext): Finding[] {
+  const now = ctx.swarm?.joinTokens;
+  const then = ctx.baseline?.joinTokens;
+  return (['worker', 'manager'] as const).flatMap((role): Finding[] => {
+    const wanted = expected[role];
+    if (wanted === undefined) return [];
+    const subject = `the ${role} join token`;
+    if (!now?.[role]) return [finding(false, wanted, 'unknown', `${subject} cannot be read from a manager now, so whether it was ${wanted} is unknown`)];
+    if (!then?.[role]) {
+      return [finding(false, wanted, 'no baseline',
+        `the server has no record of ${subject} from when this step opened, so it cannot tell whether it was ${wanted}; open the step (or press Check on it) first, then ${wanted === 'rotated' ? 'rotate it' : 'check again'}`)];
+    }
+    const actual = now[role] === then[role] ? 'unchanged' : 'rotated';
+    const ok = actual === wanted;
+    return [finding(ok, wanted, actual, ok ? `${subject} was ${actual} since the step opened` : `${subject} was ${actual} since the step opened, expected ${wanted}`)];
+  });
 }
 
 /** `leader: node2` or `leader: {not: node1}` — which manager leads the Raft group. */

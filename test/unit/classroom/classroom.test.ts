@@ -3,6 +3,7 @@ import { Classroom, eventChannel, sessionChannel } from '../../../server/classro
 import { EventStore } from '../../../server/classroom/event-store.js';
 import { LiveHub } from '../../../server/classroom/live-hub.js';
 import { loadConfig } from '../../../server/config.js';
+import { CheckRunner } from '../../../server/checks/check-runner.js';
 import { ResultStore } from '../../../server/checks/result-store.js';
 import { parseLesson } from '../../../server/lessons/parse-lesson.js';
 import { createLogger } from '../../../server/logger.js';
@@ -53,11 +54,12 @@ function setup() {
   const sessions = new SessionManager(backend, loadConfig({ overrides: { limits: { maxSessions: 10, maxNodesTotal: 30 } } }), log, () => now);
   const events = new EventStore(db);
   const results = new ResultStore(db);
+  const lesson = parseLesson(LESSON, 'demo.md');
+  const runner = new CheckRunner(sessions, new Map([['demo', lesson]]), results, () => now);
   const hub = new LiveHub();
   const published: Array<{ channel: string; message: unknown }> = [];
   hub.publish = (channel, message) => void published.push({ channel, message });
-  const lesson = parseLesson(LESSON, 'demo.md');
-  const classroom = new Classroom({ events, progress: results, sessions, lessons: new Map([['demo', lesson]]), hub, baseUrl: () => 'http://ws.example', log, now: () => now, stuckMinutes: 10 });
+  const classroom = new Classroom({ events, progress: runner, sessions, lessons: new Map([['demo', lesson]]), hub, baseUrl: () => 'http://ws.example', log, now: () => now, stuckMinutes: 10 });
   return { classroom, sessions, results, backend, published, advance: (ms: number) => (now += ms), lesson };
 }
 
@@ -95,7 +97,7 @@ describe('Classroom', () => {
     advance(11 * 60_000);
     [row] = classroom.rows(event.id);
     expect(row).toMatchObject({ stuck: true, failing: ['web exists'], timeOnStepMs: 11 * 60_000 });
-    results.save([{ owner: ada.learner.id, lesson: 'demo', checkId: '0.0', step: 0, title: 'web exists', passed: true, earned: 2, possible: 2, detail: [], checkedAt: 1 }]);
+    results.save([{ owner: ada.learner.id, lesson: 'demo', checkId: '0.0', step: 0, title: 'web exists', passed: true, earned: 2, possible: 2, detail: [], checkedAt: 1, earnedAt: 1 }]);
     [row] = classroom.rows(event.id);
     expect(row).toMatchObject({ stuck: false, checksPassed: 1, points: { earned: 2, possible: 5 }, failing: [] });
     const learner = classroom.learnerByToken(ada.token);

@@ -118,7 +118,7 @@ describe('Grading', () => {
     expect(grading.reports(learners, 'demo')[0]).toMatchObject({ learner: 'Ada', lesson: 'demo', lessonTitle: 'Demo', earned: 5, possible: 5, passed: true });
     const csv = grading.export(learners, 'demo', 'csv');
     expect(csv).toMatchObject({ contentType: 'text/csv; charset=utf-8', extension: 'csv' });
-    expect(csv.body.split('\n')[1]).toBe('Ada,2,3,5,5');
+    expect(csv.body.split('\n')[1]).toBe('Ada,2,3,5,5,earned');
     expect(held.waiting).toEqual([]);
     await expect(grading.grade(learners, 'nope')).rejects.toMatchObject({ status: 404 });
     expect(() => grading.reports(learners, 'nope')).toThrow('no lesson nope');

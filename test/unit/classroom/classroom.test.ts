@@ -108,12 +108,19 @@ describe('Classroom', () => {
   });
 
   it('extends, resets and ends a learner\'s session, telling their page', async () => {
-    const { classroom, sessions, published } = setup();
+    const { classroom, sessions, published, results } = setup();
     const event = classroom.createEvent({ name: 'Swarm 101', lessons: ['demo'], capacity: 5, warmPool: 0 });
     const ada = await classroom.join(event.joinCode, 'Ada');
     await classroom.extendLearner(ada.learner.id);
     expect(published.at(-1)).toMatchObject({ channel: sessionChannel(ada.session.id), message: { type: 'session-extended' } });
+    await classroom.setPosition(classroom.learnerByToken(ada.token), 'demo', 1);
+    expect(results.reachedStep(ada.learner.id, 'demo')).toBe(1);
+    results.save([{ owner: ada.learner.id, lesson: 'demo', checkId: '0.0', step: 0, title: 'web exists', passed: true, earned: 2, possible: 2, detail: [], checkedAt: 1, earnedAt: 1 }]);
+    expect(classroom.rows(event.id)[0]).toMatchObject({ grading: 'earned', points: { earned: 2 } });
     await classroom.resetLearner(ada.learner.id);
+    // The reset starts the lesson over: what was earned in it and the reached step are cleared.
+    expect(classroom.rows(event.id)[0]).toMatchObject({ step: 0, points: { earned: 0 } });
+    expect(results.reachedStep(ada.learner.id, 'demo')).toBeUndefined();
     const reset = published.find((p) => (p.message as { type: string }).type === 'session-reset');
     const newId = (reset!.message as { sessionId: string }).sessionId;
     expect(reset!.channel).toBe(sessionChannel(ada.session.id));

@@ -62,7 +62,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let url = config.publicUrl ?? '';
 
   const checks = setupChecks({ config, db, sessions, lessons, log });
-  const classroom = await setupClassroom({ config, db, sessions, lessons, progress: checks.results, checkRuns: checks.runner, log, baseUrl: () => url });
+  const classroom = await setupClassroom({ config, db, sessions, lessons, progress: checks.runner, checkRuns: checks.runner, log, baseUrl: () => url });
   checks.schedule(classroom.classroom);
   const terminals = setupTerminals(sessions, log, { watch: classroom.watch });
   const lessonRoutes = setupLessons({ sessions, lessons, checks: checks.runner, terminals: terminals.hub });

@@ -59,9 +59,12 @@ export interface LearnerRow {
   lesson?: string;
   step: number;
   stepTitle?: string;
+  /** Checks that count under the lesson's grading rule (`grading`): earned, or holding now for a final-state lesson. */
   checksPassed: number;
   checksTotal: number;
   points: { earned: number; possible: number };
+  /** The lesson's grading rule, which the counts above follow. */
+  grading?: 'earned' | 'final-state';
   timeOnStepMs: number;
   lastActivity: string;
   stuck: boolean;

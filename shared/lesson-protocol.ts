@@ -82,6 +82,8 @@ export interface AssertionResultView {
   message: string;
   /** What `message` says (in English), as catalogue keys and values for any language (shared/i18n/render-finding.ts). */
   findings?: FindingMessage[];
+  /** Each difference separately with both values, so a page can word it in its own language (empty when it passed). */
+  differences?: Array<{ expected: string; actual: string; message: string }>;
 }
 
 export interface CheckResultView {
@@ -105,16 +107,41 @@ export interface CheckRunView {
   durationMs: number;
 }
 
+/** How a lesson is graded (its front matter `grading:`): what was earned step by step, or the live cluster's final state. */
+export type GradingRule = 'earned' | 'final-state';
+
+/** A failed assertion as stored: its kind, both values, the sentence, and each difference as data. */
+export interface GradedFailure {
+  expected?: string;
+  actual?: string;
+  message: string;
+  kind?: string;
+  differences?: Array<{ expected: string; actual: string; message: string }>;
+  /** What `message` says (in English), as catalogue keys and values for any language; absent on older results. */
+  findings?: FindingMessage[];
+}
+
 export interface GradedCheck {
   id: string;
   step: number;
   title: string;
+  /** Whether the check counts as passed under the report's rule: earned (`earned` rule) or holding now (`final-state`). */
   passed: boolean;
+  /** Points counted under the report's rule. */
   earned: number;
   possible: number;
-  /** One per failed assertion; `findings` words `message` in any language (absent on results stored before it existed). */
-  failures: Array<{ expected?: string; actual?: string; message: string; findings?: FindingMessage[] }>;
+  /** Why the check does not hold now (the latest evaluation); empty when it holds. */
+  failures: GradedFailure[];
   checkedAt?: string;
+  /**
+   * Set when the learner earned the check (it passed while they had reached its step): when it was first
+   * earned. Earned checks stay earned until the lesson is reset.
+   */
+  earnedAt?: string;
+  /** Whether the latest evaluation passed: the "still holds now" view. */
+  holdsNow: boolean;
+  /** A check of the starting state (`precondition: true`, no points): listed, never counted. */
+  precondition?: boolean;
 }
 
 /** A learner's grade for a lesson: `GET /api/sessions/:id/progress`, grading exports, the grade command. */
@@ -126,4 +153,6 @@ export interface GradeReport {
   possible: number;
   passed: boolean;
   checks: GradedCheck[];
+  /** Which rule graded the report: `earned` (what was earned step by step) or `final-state` (the live cluster). */
+  rule: GradingRule;
 }

@@ -115,6 +115,7 @@ export const GradeReportSchema: z.ZodMiniType<GradeReport> = z.object({
   earned: z.number(),
   possible: z.number(),
   passed: z.boolean(),
+  rule: z.enum(['earned', 'final-state']),
   checks: z.array(
     z.object({
       id: z.string(),
@@ -125,6 +126,9 @@ export const GradeReportSchema: z.ZodMiniType<GradeReport> = z.object({
       possible: z.number(),
       failures: z.array(z.object({ expected: z.optional(z.string()), actual: z.optional(z.string()), message: z.string(), findings: z.optional(z.array(FindingMessageSchema)) })),
       checkedAt: z.optional(z.string()),
+      earnedAt: z.optional(z.string()),
+      holdsNow: z.boolean(),
+      precondition: z.optional(z.boolean()),
     }),
   ),
 });

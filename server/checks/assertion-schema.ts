@@ -27,9 +27,14 @@ export const SwarmAssertion = z.strictObject({
   leader: z.boolean().optional(),
 });
 
+/** Compared with the baseline the server recorded when the learner first reached the step (baseline.ts). */
+const SinceStepOpened = z.enum(['rotated', 'unchanged']);
+
 export const ClusterAssertion = z.strictObject({
   cluster: z.literal(true),
   task_history_limit: Count.optional(),
+  /** Whether each join token was rotated since the step opened, by fingerprint (`join_tokens: {worker: rotated}`). */
+  join_tokens: z.strictObject({ worker: SinceStepOpened.optional(), manager: SinceStepOpened.optional() }).optional(),
 });
 
 export const NodesAssertion = z.strictObject({

@@ -14,6 +14,8 @@ const CheckHeader = z.strictObject({
   solution: z.boolean().default(true),
   /** What the lesson runner expects before the step's commands ran: by default the check fails. */
   expect_before: z.enum(['pass', 'fail', 'any']).default('fail'),
+  /** A check of the starting state ("not in a swarm yet"): it cannot hold once the learner acts, so it is worth no points. */
+  precondition: z.boolean().default(false),
   assert: z.array(z.unknown()).min(1, 'a check needs at least one assertion'),
 });
 
@@ -25,6 +27,8 @@ export interface Check {
   hint?: string;
   solution: boolean;
   expectBefore: 'pass' | 'fail' | 'any';
+  /** Set (true) only on a check of the starting state; see CheckHeader. */
+  precondition?: boolean;
   assertions: Assertion[];
 }
 
@@ -69,6 +73,6 @@ export function parseCheck(raw: unknown): { check?: Check; issues: SchemaIssue[]
     if (result.assertion) assertions.push(result.assertion);
   });
   if (issues.length > 0) return { issues };
-  const { id, title, points, hint, solution, expect_before } = header.data;
-  return { check: { ...(id ? { declaredId: id } : {}), title, points, hint, solution, expectBefore: expect_before, assertions }, issues };
+  const { id, title, points, hint, solution, expect_before, precondition } = header.data;
+  return { check: { ...(id ? { declaredId: id } : {}), title, points, hint, solution, expectBefore: expect_before, ...(precondition ? { precondition } : {}), assertions }, issues };
 }

@@ -1,3 +1,4 @@
+import type { StepBaseline } from './baseline.js';
 import type { SwarmNode, SwarmService } from './docker-types.js';
 import type { ClusterSnapshot, ManagerView, NodeState } from './snapshot.js';
 
@@ -14,6 +15,8 @@ export interface ClusterContext {
   nodeName(nodeId: string | undefined): string;
   service(name: string): SwarmService | undefined;
   swarmNodes(hostname: string): SwarmNode[];
+  /** What the server recorded when the learner first reached the check's step, for history checks. */
+  baseline?: StepBaseline;
 }
 
 function leaderId(view: ManagerView): string | undefined {

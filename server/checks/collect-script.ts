@@ -1,8 +1,11 @@
+import { JOIN_TOKENS_SCRIPT } from './join-tokens.js';
+
 /**
  * The one shell script each node runs per check run. It asks the node's own engine for its state over the
  * unix socket and prints one JSON document: the raw API answers side by side, with `null` for a call that got
  * nothing. Manager endpoints are asked only when the engine says it can control the swarm, so a worker is
- * never asked something it must refuse. POSIX sh and curl only: no jq, no docker CLI formatting.
+ * never asked something it must refuse. POSIX sh, curl, sed and sha256sum only: no jq, no docker CLI formatting.
+ * A manager also prints its join tokens' fingerprints (join-tokens.ts); the tokens never leave the node.
  */
 export const API_VERSION = 'v1.41';
 
@@ -23,7 +26,9 @@ export function collectScript(target: ApiTarget = NODE_API): string {
     'info=$(api info)',
     `printf '{"info":%s,"containers":%s,"volumes":%s' "$info" "$(api containers/json)" "$(api volumes)"`,
     `case "$info" in *'"ControlAvailable":true'*)`,
-    `  for e in ${MANAGER_ENDPOINTS.join(' ')}; do printf ',"%s":%s' "$e" "$(api "$e")"; done;;`,
+    `  for e in ${MANAGER_ENDPOINTS.join(' ')}; do printf ',"%s":%s' "$e" "$(api "$e")"; done`,
+    JOIN_TOKENS_SCRIPT,
+    ';;',
     'esac',
     `printf '}\\n'`,
   ].join('\n');

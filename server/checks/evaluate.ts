@@ -7,6 +7,7 @@ import { evaluateService } from './assertions/service.js';
 import { evaluateCluster, evaluateLeader, evaluateSwarm } from './assertions/swarm.js';
 import { evaluateTasks } from './assertions/tasks.js';
 import { evaluateVolume } from './assertions/volume.js';
+import type { StepBaseline } from './baseline.js';
 import type { Check } from './check-schema.js';
 import { clusterContext, type ClusterContext } from './cluster-context.js';
 import { assertionResult, type AssertionResult, type Finding } from './finding.js';
@@ -44,10 +45,15 @@ export function evaluateAssertion(assertion: Assertion, ctx: ClusterContext): As
   return assertionResult(assertion.kind, findingsOf(assertion, ctx));
 }
 
-/** Grades checks against one snapshot. Pure: no Docker, no clock, so recorded fixtures test it fully. */
-export function evaluate(checks: Check[], snapshot: ClusterSnapshot): CheckResult[] {
-  const ctx = clusterContext(snapshot);
+/**
+ * Grades checks against one snapshot. Pure: no Docker, no clock, so recorded fixtures test it fully.
+ * `baselineOf` gives each check its step's baseline, for checks that compare with the past.
+ */
+export function evaluate<C extends Check>(checks: C[], snapshot: ClusterSnapshot, baselineOf?: (check: C) => StepBaseline | undefined): CheckResult[] {
+  const shared = clusterContext(snapshot);
   return checks.map((check) => {
+    const baseline = baselineOf?.(check);
+    const ctx = baseline ? { ...shared, baseline } : shared;
     const assertions = check.assertions.map((a) => evaluateAssertion(a, ctx));
     const passed = assertions.every((a) => a.passed);
     return {

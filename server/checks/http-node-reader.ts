@@ -1,5 +1,6 @@
 import { API_VERSION, MANAGER_ENDPOINTS } from './collect-script.js';
 import type { NodeReader } from './collect-snapshot.js';
+import { joinTokenFingerprints } from './join-tokens.js';
 import type { RawNodeAnswer, RawNodeDocument } from './snapshot.js';
 
 const TIMEOUT_MS = 3000;
@@ -32,6 +33,8 @@ export function httpNodeReader(addresses: ReadonlyMap<string, string>, fallback:
       get(base, 'containers/json'),
       get(base, 'volumes'),
       ...MANAGER_ENDPOINTS.map((endpoint) => get(base, endpoint)),
+      // Fingerprinted as soon as it arrives: the join tokens go no further than this line.
+      get(base, 'swarm').then(joinTokenFingerprints),
     ]);
     if (info.status === 'rejected') return fallback(node);
     const value = (result: PromiseSettledResult<unknown>) => (result.status === 'fulfilled' ? result.value : null);
@@ -44,6 +47,7 @@ export function httpNodeReader(addresses: ReadonlyMap<string, string>, fallback:
       MANAGER_ENDPOINTS.forEach((endpoint, index) => {
         (document as unknown as Record<string, unknown>)[endpoint] = value(managerAnswers[index]);
       });
+      document.joinTokens = value(managerAnswers[MANAGER_ENDPOINTS.length]) as RawNodeDocument['joinTokens'];
     }
     return document satisfies RawNodeAnswer;
   };

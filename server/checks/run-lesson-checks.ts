@@ -3,7 +3,9 @@ import type { Lesson, LessonCheck } from '../lessons/lesson-types.js';
 import { fillPlaceholders } from '../lessons/placeholders.js';
 import type { Assertion } from './assertion-schema.js';
 import { collectSnapshot, type NodeExec, type NodeReader } from './collect-snapshot.js';
+import type { StepBaseline } from './baseline.js';
 import { evaluate, type CheckResult } from './evaluate.js';
+import type { ClusterSnapshot } from './snapshot.js';
 import type { AssertionResult } from './finding.js';
 
 export type LessonCheckResult = CheckResult & { id: string; step: number };
@@ -28,6 +30,9 @@ function withValues(assertion: Assertion, values: Readonly<Record<string, string
 
 export type { AssertionResult };
 
+/** Given the snapshot just collected, each check's step baseline (the runner records missing ones from it first). */
+export type BaselinesFor = (snapshot: ClusterSnapshot) => (check: LessonCheck) => StepBaseline | undefined;
+
 /**
  * Collects the cluster once and grades a lesson's checks: one step's, or all of them when `stepIndex` is
  * undefined. This is what the checks route calls.
@@ -39,13 +44,14 @@ export async function runLessonChecks(
   nodeNames: string[],
   values: Readonly<Record<string, string>>,
   reader?: NodeReader,
+  baselinesFor?: BaselinesFor,
 ): Promise<CheckRunView> {
   const started = Date.now();
   const steps = stepIndex === undefined ? lesson.steps : lesson.steps.slice(stepIndex, stepIndex + 1);
   const checks: LessonCheck[] = steps.flatMap((step) => step.checks).map((check) => ({ ...check, assertions: check.assertions.map((a) => withValues(a, values)) }));
   const probes = checks.flatMap((c) => c.assertions.flatMap((a) => (a.kind === 'probe' ? [a.probe] : [])));
   const snapshot = await collectSnapshot(exec, nodeNames, probes, reader);
-  const results = evaluate(checks, snapshot).map((result, i) => ({ id: checks[i].id, step: checks[i].step, ...result }));
+  const results = evaluate(checks, snapshot, baselinesFor?.(snapshot)).map((result, i) => ({ id: checks[i].id, step: checks[i].step, ...result }));
   const earned = results.reduce((sum, r) => sum + r.points.earned, 0);
   const possible = results.reduce((sum, r) => sum + r.points.possible, 0);
   return {

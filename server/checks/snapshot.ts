@@ -24,6 +24,8 @@ export interface RawNodeDocument {
   networks?: unknown;
   secrets?: unknown;
   configs?: unknown;
+  /** A manager's join tokens as sha256 fingerprints (join-tokens.ts); never the tokens. */
+  joinTokens?: { worker?: string; manager?: string } | null;
 }
 
 /** A node's answer, or why there is none. This is the shape recorded fixtures use. */
@@ -51,6 +53,8 @@ export interface ManagerView {
   networks: DockerNetwork[];
   secrets: SwarmObject[];
   configs: SwarmObject[];
+  /** Fingerprints of the join tokens, when the manager reported them. */
+  joinTokens?: { worker: string; manager: string };
 }
 
 export interface NodeState {
@@ -81,6 +85,15 @@ function listOf<T>(value: unknown): T[] | undefined {
   return Array.isArray(value) ? (value as T[]) : undefined;
 }
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Only well-formed fingerprints are taken: a reader that passed anything else on is ignored rather than trusted. */
+function joinTokensOf(value: RawNodeDocument['joinTokens']): { joinTokens?: { worker: string; manager: string } } {
+  const worker = SHA256.test(value?.worker ?? '') ? value!.worker! : '';
+  const manager = SHA256.test(value?.manager ?? '') ? value!.manager! : '';
+  return worker || manager ? { joinTokens: { worker, manager } } : {};
+}
+
 function managerView(name: string, doc: RawNodeDocument): { view?: ManagerView; error?: string } {
   const nodes = listOf<SwarmNode>(doc.nodes);
   const services = listOf<SwarmService>(doc.services);
@@ -98,6 +111,7 @@ function managerView(name: string, doc: RawNodeDocument): { view?: ManagerView; 
       networks: listOf<DockerNetwork>(doc.networks) ?? [],
       secrets: listOf<SwarmObject>(doc.secrets) ?? [],
       configs: listOf<SwarmObject>(doc.configs) ?? [],
+      ...joinTokensOf(doc.joinTokens),
     },
   };
 }

@@ -3,6 +3,7 @@ import type { CreatedSessionView } from '../../shared/protocol.js';
 import type { CheckRunEvent } from '../checks/check-runner.js';
 import type { DueCheck } from '../checks/check-schedule.js';
 import type { StoredCheckResult } from '../checks/result-store.js';
+import { lessonProgress } from '../checks/lesson-progress.js';
 import { HttpError, notFound } from '../errors.js';
 import { newId, newToken, tokenDigest } from '../ids.js';
 import { lessonById } from '../lessons/load-lessons.js';
@@ -14,9 +15,13 @@ import type { EventRecord, EventStore, LearnerRecord } from './event-store.js';
 import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code.js';
 import type { LiveHub } from './live-hub.js';
 
-/** The learners' latest check results, kept by checks. */
+/** The learners' progress, kept by checks: their results, the steps they reached, and resetting a lesson. */
 export interface Progress {
   forOwner(owner: string, lesson: string): StoredCheckResult[];
+  /** The learner is on `step`; steps that compare with the past record their baseline from `session`'s cluster. */
+  reach(owner: string, lesson: string, step: number, session?: Session): Promise<void>;
+  /** Clears the owner's results, reached step and baselines for the lesson. */
+  resetProgress(owner: string, lesson: string): void;
 }
 
 export interface ClassroomDeps {
@@ -181,6 +186,9 @@ export class Classroom {
     }
     learner.lastSeen = this.now();
     this.deps.events.updateLearner(learner);
+    // Being on a step is what lets its checks be earned; a cluster that cannot be read only delays a baseline.
+    await this.deps.progress.reach(learner.id, lesson, step, this.sessionOf(learner))
+      .catch((error) => this.deps.log.warn({ err: error, learner: learner.id }, 'could not record the reached step'));
     this.deps.hub.publish(eventChannel(learner.eventId), { type: 'learner', learner: this.row(learner) });
     return session ? { session } : {};
   }
@@ -193,14 +201,14 @@ export class Classroom {
     this.deps.hub.publish(eventChannel(learner.eventId), { type: 'learner', learner: this.row(learner) });
   }
 
+  /** A learner's row of the dashboard; counts and points follow the lesson's grading rule, as the reports do. */
   row(learner: LearnerRecord): LearnerRow {
     const lesson = learner.lesson ? this.deps.lessons.get(learner.lesson) : undefined;
-    const results = lesson ? this.deps.progress.forOwner(learner.id, lesson.meta.id) : [];
-    const checks = lesson?.steps.flatMap((s) => s.checks) ?? [];
-    const stepChecks = lesson?.steps[learner.step]?.checks ?? [];
-    const resultOf = (id: string) => results.find((r) => r.checkId === id);
+    const progress = lesson ? lessonProgress(lesson, this.deps.progress.forOwner(learner.id, lesson.meta.id)) : undefined;
+    const checks = progress?.checks.filter((c) => !c.check.precondition) ?? [];
+    const stepChecks = checks.filter((c) => c.check.step === learner.step);
     const session = this.sessionOf(learner);
-    const stepPassed = stepChecks.length > 0 && stepChecks.every((c) => resultOf(c.id)?.passed);
+    const stepPassed = stepChecks.length > 0 && stepChecks.every((c) => c.counts);
     const timeOnStepMs = this.now() - learner.stepStartedAt;
     return {
       id: learner.id,
@@ -209,16 +217,14 @@ export class Classroom {
       sessionStatus: session ? 'running' : 'none',
       ...(lesson ? { lesson: lesson.meta.id, stepTitle: lesson.steps[learner.step]?.title } : {}),
       step: learner.step,
-      checksPassed: checks.filter((c) => resultOf(c.id)?.passed).length,
+      checksPassed: checks.filter((c) => c.counts).length,
       checksTotal: checks.length,
-      points: {
-        earned: results.reduce((sum, r) => sum + r.earned, 0),
-        possible: checks.reduce((sum, c) => sum + c.points, 0),
-      },
+      points: { earned: progress?.points ?? 0, possible: progress?.possible ?? 0 },
+      ...(progress ? { grading: progress.rule } : {}),
       timeOnStepMs,
       lastActivity: new Date(Math.max(learner.lastSeen, session?.lastActivity ?? 0)).toISOString(),
       stuck: !stepPassed && stepChecks.length > 0 && timeOnStepMs > (this.deps.stuckMinutes ?? 10) * 60_000,
-      failing: stepChecks.filter((c) => resultOf(c.id) && !resultOf(c.id)!.passed).map((c) => c.title),
+      failing: stepChecks.filter((c) => c.result && !c.counts).map((c) => c.check.title),
     };
   }
 
@@ -232,12 +238,21 @@ export class Classroom {
     this.tellLearner(session.id, { type: 'session-extended', expiresAt: new Date(session.expiresAt()).toISOString() });
   }
 
-  /** A fresh session for the learner's current lesson; their progress stays. */
+  /**
+   * A fresh session for the learner's current lesson, which starts over: its results, reached step and
+   * baselines are cleared (progress in other lessons stays), and the learner is back on its first step.
+   */
   async resetLearner(id: string): Promise<void> {
     const learner = this.learner(id);
     const old = learner.sessionId;
+    const lesson = learner.lesson ?? this.event(learner.eventId).lessons[0];
     // The new session first, so the old one's page learns where to go before it hears that its session ended.
-    const session = await this.startSession(learner, learner.lesson ?? this.event(learner.eventId).lessons[0]);
+    const session = await this.startSession(learner, lesson);
+    this.deps.progress.resetProgress(learner.id, lesson);
+    learner.lesson = lesson;
+    learner.step = 0;
+    learner.stepStartedAt = this.now();
+    this.deps.events.updateLearner(learner);
     if (old) {
       this.tellLearner(old, { type: 'session-reset', sessionId: session.id });
       await this.deps.sessions.end(old, 'reset by the instructor');

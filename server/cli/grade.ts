@@ -28,7 +28,7 @@ interface GradeOptions {
   lang?: string;
 }
 
-async function fromServer(options: GradeOptions): Promise<{ run: CheckRunView; title: string }> {
+async function fromServer(options: GradeOptions): Promise<{ run: CheckRunView; title: string; progress?: GradeReport }> {
   const { token } = options;
   if (!options.session || !token) throw new Error('--server needs --session and --token (or WORKSHOP_TOKEN)');
   const base = options.server!.replace(/\/$/, '');
@@ -41,7 +41,12 @@ async function fromServer(options: GradeOptions): Promise<{ run: CheckRunView; t
   const body = (await res.json()) as CheckRunView & { error?: { message: string } };
   if (!res.ok) throw new Error(`the server answered ${res.status}: ${body.error?.message ?? 'no message'}`);
   const lesson = await fetch(`${base}/api/lessons/${encodeURIComponent(options.lesson)}`).then((r) => (r.ok ? (r.json() as Promise<{ title?: string }>) : undefined)).catch(() => undefined);
-  return { run: body, title: lesson?.title ?? options.lesson };
+  // The whole lesson is graded by the server's record and the lesson's rule (what was earned, or the final state).
+  const progress = options.step === undefined
+    ? await fetch(`${base}/api/sessions/${encodeURIComponent(options.session)}/progress?lesson=${encodeURIComponent(options.lesson)}`, { headers })
+      .then((r) => (r.ok ? (r.json() as Promise<GradeReport>) : undefined)).catch(() => undefined)
+    : undefined;
+  return { run: body, title: lesson?.title ?? options.lesson, ...(progress?.rule ? { progress } : {}) };
 }
 
 async function fromDockerHost(options: GradeOptions): Promise<{ run: CheckRunView; title: string }> {
@@ -92,7 +97,10 @@ function printNodes(nodes: readonly GradedNode[], unread: ReadonlyMap<string, st
 
 function printTable(report: GradeReport, lang: FindingLanguage): void {
   const width = Math.max(...report.checks.map((c) => c.title.length), 10);
-  console.log(`${report.lessonTitle} — ${report.learner}\n`);
+  console.log(`${report.lessonTitle} — ${report.learner}`);
+  console.log(report.rule === 'earned'
+    ? 'graded by: earned (what the learner earned step by step, as the server recorded it)\n'
+    : 'graded by: final state (what holds on the cluster now)\n');
   for (const check of report.checks) {
     const mark = check.passed ? 'PASS' : 'FAIL';
     console.log(`  ${mark}  step ${check.step + 1}  ${check.title.padEnd(width)}  ${check.earned}/${check.possible}`);
@@ -109,8 +117,8 @@ export async function gradeCommand(options: GradeOptions): Promise<void> {
     const lang = options.lang ?? 'en';
     if (!isFindingLanguage(lang)) throw new Error(`--lang is ${FINDING_LANGUAGES.join(' or ')}`);
     if (!options.server === !options.dockerHost) throw new Error('give either --server (with --session and --token) or --docker-host');
-    const { run, title } = options.server ? await fromServer(options) : await fromDockerHost(options);
-    const report = reportFromRun(options.name, title, run);
+    const graded: { run: CheckRunView; title: string; progress?: GradeReport } = options.server ? await fromServer(options) : await fromDockerHost(options);
+    const report: GradeReport = graded.progress ? { ...graded.progress, learner: options.name } : reportFromRun(options.name, graded.title, graded.run);
     printTable(report, lang);
     if (options.report) {
       const format = FORMAT_BY_EXTENSION[extname(options.report)];

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { MANAGER_ENDPOINTS } from '../checks/collect-script.js';
 import type { NodeReader } from '../checks/collect-snapshot.js';
+import { joinTokenFingerprints } from '../checks/join-tokens.js';
 import type { DockerContainer, DockerInfo, SwarmNode } from '../checks/docker-types.js';
 import type { RawNodeAnswer, RawNodeDocument } from '../checks/snapshot.js';
 import { engineAtNodeAddress, engineGet, parseEngineAddress, type EngineAddress } from './docker-host-exec.js';
@@ -97,6 +98,8 @@ export function dockerHostReader(nodes: readonly GradedNode[]): NodeReader {
       MANAGER_ENDPOINTS.forEach((endpoint, index) => {
         (document as unknown as Record<string, unknown>)[endpoint] = answers[index];
       });
+      // Fingerprinted as soon as it arrives: the join tokens go no further.
+      document.joinTokens = joinTokenFingerprints(await settle('swarm'));
     }
     return document satisfies RawNodeAnswer;
   };

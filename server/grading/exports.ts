@@ -2,11 +2,14 @@ import { stringify } from 'csv-stringify/sync';
 import { renderFailure, type FindingLanguage } from '../../shared/i18n/render-finding.js';
 import type { GradeReport } from './grade-report.js';
 
-/** One row per learner, one column per check (points earned), then the total: for a spreadsheet or an LMS import. */
+/**
+ * One row per learner, one column per check (points counted), then the total and the rule that graded it
+ * (`earned` or `final-state`): for a spreadsheet or an LMS import.
+ */
 export function reportsToCsv(reports: GradeReport[]): string {
   const checks = reports[0]?.checks ?? [];
-  const header = ['learner', ...checks.map((c) => `${c.id} ${c.title} (${c.possible})`), 'total', 'possible'];
-  const rows = reports.map((r) => [r.learner, ...r.checks.map((c) => c.earned), r.earned, r.possible]);
+  const header = ['learner', ...checks.map((c) => `${c.id} ${c.title} (${c.possible})`), 'total', 'possible', 'rule'];
+  const rows = reports.map((r) => [r.learner, ...r.checks.map((c) => c.earned), r.earned, r.possible, r.rule]);
   return stringify([header, ...rows]);
 }
 
@@ -14,18 +17,23 @@ function xml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-/** JUnit XML: a test suite per learner, a test case per check; failed checks carry expected and actual state, worded in `lang`. */
+/**
+ * JUnit XML: a test suite per learner, a test case per check; failed checks carry expected and actual state,
+ * worded in `lang`. Each suite names its grading rule as a property (`grading.rule`), and each earned check when
+ * it was earned.
+ */
 export function reportsToJunit(reports: GradeReport[], lang: FindingLanguage = 'en'): string {
   const suites = reports.map((report) => {
     const failures = report.checks.filter((c) => !c.passed).length;
     const cases = report.checks.map((check) => {
       const name = `step ${check.step + 1}: ${check.title} (${check.earned}/${check.possible} points)`;
-      if (check.passed) return `    <testcase classname="${xml(report.lesson)}" name="${xml(name)}"/>`;
+      const when = check.earnedAt ? `\n      <properties><property name="earned_at" value="${xml(check.earnedAt)}"/></properties>\n    ` : '';
+      if (check.passed) return when ? `    <testcase classname="${xml(report.lesson)}" name="${xml(name)}">${when}</testcase>` : `    <testcase classname="${xml(report.lesson)}" name="${xml(name)}"/>`;
       const message = check.failures.map((f) => renderFailure(f, lang)).join('; ');
       const body = check.failures.map((f) => `${renderFailure(f, lang)}${f.expected !== undefined ? `\n  expected: ${f.expected}\n  actual:   ${f.actual}` : ''}`).join('\n');
       return `    <testcase classname="${xml(report.lesson)}" name="${xml(name)}">\n      <failure message="${xml(message)}">${xml(body)}</failure>\n    </testcase>`;
     });
-    return `  <testsuite name="${xml(`${report.learner}: ${report.lessonTitle}`)}" tests="${report.checks.length}" failures="${failures}" errors="0">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${xml(`${report.learner}: ${report.lessonTitle}`)}" tests="${report.checks.length}" failures="${failures}" errors="0">\n    <properties><property name="grading.rule" value="${xml(report.rule)}"/></properties>\n${cases.join('\n')}\n  </testsuite>`;
   });
   const tests = reports.reduce((n, r) => n + r.checks.length, 0);
   const failures = reports.reduce((n, r) => n + r.checks.filter((c) => !c.passed).length, 0);

@@ -14,7 +14,10 @@ const CheckRequestSchema = z.strictObject({
   step: z.number().int().min(0).max(100).optional(),
 });
 
-/** Running a lesson's checks on a session, and the latest results (progress) of its owner. */
+/**
+ * Running a lesson's checks on a session, its owner's progress (graded by the lesson's rule), and a learner's
+ * restart of a lesson, which clears what they earned in it.
+ */
 export function checksRouter(sessions: SessionManager, checks: CheckRunner, results: ResultStore, lessons: ReadonlyMap<string, Lesson>): Router {
   const router = Router();
 
@@ -22,6 +25,13 @@ export function checksRouter(sessions: SessionManager, checks: CheckRunner, resu
     const session = sessions.authorize(String(req.params.id), sessionToken(req));
     const { lesson, step } = parseBody(CheckRequestSchema, req.body);
     res.json(await checks.run(session, lesson, step));
+  });
+
+  // The learner restarts a lesson: what they earned in it (and the steps they reached) is cleared.
+  router.post('/:id/lessons/:lesson/reset-progress', (req, res) => {
+    const session = sessions.authorize(String(req.params.id), sessionToken(req));
+    checks.resetProgress(session.resultsOwner(), String(req.params.lesson));
+    res.status(204).end();
   });
 
   router.get('/:id/progress', (req, res) => {

@@ -13,6 +13,11 @@ export const LessonMetaSchema = z.strictObject({
   images: z.array(z.string().min(1)).default([]),
   minutes: z.number().int().positive(),
   order: z.number().int().optional(),
+  /**
+   * How the lesson is graded: `earned` (step-wise lessons: what the learner earned step by step, which later
+   * steps cannot take away) or `final-state` (an exercise graded on the live cluster when it is graded).
+   */
+  grading: z.enum(['earned', 'final-state']).default('earned'),
 });
 
 export type LessonMeta = z.infer<typeof LessonMetaSchema>;

@@ -4,7 +4,7 @@ import type { Assertion } from '../checks/assertion-schema.js';
 import { CUSTOM_CHECKS } from '../checks/custom/index.js';
 import { TEMPLATES } from '../nodes/templates.js';
 import { FILE_DELIMITER } from './block-command.js';
-import type { Lesson, LessonProblem } from './lesson-types.js';
+import type { Lesson, LessonCheck, LessonProblem } from './lesson-types.js';
 import { translationLanguages } from './load-lessons.js';
 import { parseLessonSource } from './parse-lesson.js';
 import { parseTranslationSource } from './parse-translation.js';
@@ -23,6 +23,21 @@ function nodesOf(assertion: Assertion): string[] {
   }
 }
 
+/**
+ * A check that holds before the learner acts on the lesson's first step describes the starting state: once the
+ * learner goes ahead it can never pass again, so it may not be worth points. It says so with `precondition: true`
+ * and `points: 0`; reports then list it without counting it. (Later steps need no such mark: a check is earned
+ * only once its step is reached, so one that holds early is still earned at its step.)
+ */
+function gradingProblems(check: LessonCheck): string[] {
+  const problems: string[] = [];
+  if (check.precondition && check.points > 0) problems.push('a precondition (`precondition: true`) is worth no points: set `points: 0`');
+  if (check.step === 0 && check.expectBefore === 'pass' && !check.precondition) {
+    problems.push('it holds before the learner acts on the first step, so it cannot be earned once they go ahead: mark it `precondition: true` with `points: 0`, or make it about what the step does');
+  }
+  return problems;
+}
+
 /** Rules that need the whole lesson: node names valid for the template, known placeholders and custom checks. */
 function lintParsed(lesson: Lesson): LessonProblem[] {
   const problems: LessonProblem[] = [];
@@ -39,6 +54,7 @@ function lintParsed(lesson: Lesson): LessonProblem[] {
     for (const check of step.checks) {
       if (check.declaredId === undefined) at(check.line, `check "${check.title}": give it a stable \`id:\` (kebab-case, unique in the lesson)`);
       if (!check.hint?.trim()) at(check.line, `check "${check.title}": give it a \`hint:\` for the learner who fails it`);
+      for (const message of gradingProblems(check)) at(check.line, `check "${check.title}": ${message}`);
       for (const assertion of check.assertions) {
         for (const node of nodesOf(assertion)) if (!nodeNames.includes(node)) at(check.line, `check "${check.title}": node \`${node}\` is not in template ${lesson.meta.template}`);
         if (assertion.kind === 'custom' && !Object.hasOwn(CUSTOM_CHECKS, assertion.custom)) at(check.line, `check "${check.title}": unknown custom check \`${assertion.custom}\``);

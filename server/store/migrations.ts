@@ -141,4 +141,27 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE events ADD COLUMN language TEXT;
   `,
+  // 6: earned progress. A check result keeps what was earned (the most points, and when first earned) besides
+  // the latest evaluation; the furthest step each owner reached in a lesson; and the baselines recorded when a
+  // step opened (fingerprints only, never a join token). Results stored before this were passed honestly at
+  // the time, so they count as earned when they were checked.
+  `
+  ALTER TABLE check_results ADD COLUMN earned_at INTEGER;
+  UPDATE check_results SET earned_at = checked_at WHERE passed = 1;
+  CREATE TABLE reached_steps (
+    owner TEXT NOT NULL,
+    lesson TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    reached_at INTEGER NOT NULL,
+    PRIMARY KEY (owner, lesson)
+  );
+  CREATE TABLE step_baselines (
+    owner TEXT NOT NULL,
+    lesson TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    taken_at INTEGER NOT NULL,
+    baseline TEXT NOT NULL,
+    PRIMARY KEY (owner, lesson, step)
+  );
+  `,
 ];

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer } from '../support/test-server.js';
 import type { CheckRunView } from '../../server/checks/run-lesson-checks.js';
+import type { GradeReport } from '../../shared/lesson-protocol.js';
 import { parseLesson } from '../../server/lessons/parse-lesson.js';
 import { computePlaceholderValues, type SessionNode } from '../../server/lessons/placeholder-values.js';
 import { loadLessons } from '../../server/lessons/load-lessons.js';
@@ -76,7 +77,7 @@ describe('translated pages show the same blocks and checks', () => {
 
 describe('lessons run end to end', () => {
   for (const lesson of lessons) {
-    it(`${lesson.file}: every step fails before, runs, then passes`, { timeout: 20 * 60_000 }, async () => {
+    it(`${lesson.file}: every step fails before, runs, then passes, and every check stays earned`, { timeout: 20 * 60_000 }, async () => {
       const created = await api<CreatedSession>('POST', '/api/sessions', undefined, { template: lesson.meta.template, swarm: lesson.meta.swarm });
       expect(created.status).toBe(201);
       const session = created.json;
@@ -97,6 +98,15 @@ describe('lessons run end to end', () => {
           checks: async (step) => (await api<CheckRunView>('POST', `/api/sessions/${session.id}/checks`, session.token, { lesson: lesson.meta.id, step })).json,
         }, (line) => console.log(line));
         expect(problems).toEqual([]);
+        // No check becomes unpassable because the learner went ahead: after a whole-lesson re-check (the
+        // schedule, "Grade now"), every check that counts is earned (or holds now, for a final-state lesson).
+        expect((await api('POST', `/api/sessions/${session.id}/checks`, session.token, { lesson: lesson.meta.id })).status).toBe(200);
+        const { status, json: report } = await api<GradeReport>('GET', `/api/sessions/${session.id}/progress?lesson=${lesson.meta.id}`, session.token);
+        expect(status).toBe(200);
+        expect(report.rule).toBe(lesson.meta.grading);
+        const short = report.checks.filter((c) => !c.precondition && (!c.passed || c.earned !== c.possible));
+        expect(short.map((c) => `${c.id}: ${c.earned}/${c.possible} ${c.failures.map((f) => f.message).join('; ')}`)).toEqual([]);
+        expect(report).toMatchObject({ passed: true, earned: report.possible });
       } finally {
         await api('DELETE', `/api/sessions/${session.id}`, session.token);
       }

@@ -38,7 +38,27 @@ export function evaluateCluster(assertion: AssertionOf<'cluster'>, ctx: ClusterC
     const limit = info?.Swarm?.Cluster?.Spec?.Orchestration?.TaskHistoryRetentionLimit ?? 5;
     findings.push(compareValue({ of: 'swarm', params: {} }, 'taskHistoryLimit', limit, assertion.task_history_limit));
   }
+  if (assertion.join_tokens !== undefined) findings.push(...joinTokensSinceStepOpened(assertion.join_tokens, ctx));
   return findings;
+}
+
+/**
+ * `join_tokens: {worker: rotated}` — compares the join tokens' fingerprints with those the server recorded
+ * when the learner first reached the step. Without that record nothing can be said, and the check fails.
+ */
+function joinTokensSinceStepOpened(expected: NonNullable<AssertionOf<'cluster'>['join_tokens']>, ctx: ClusterContext): Finding[] {
+  const now = ctx.swarm?.joinTokens;
+  const then = ctx.baseline?.joinTokens;
+  return (['worker', 'manager'] as const).flatMap((role): Finding[] => {
+    const wanted = expected[role];
+    if (wanted === undefined) return [];
+    const params = { role, wanted };
+    if (!now?.[role]) return [finding(false, wanted, 'unknown', 'joinToken.unreadable', params)];
+    if (!then?.[role]) return [finding(false, wanted, 'no baseline', wanted === 'rotated' ? 'joinToken.noBaselineRotate' : 'joinToken.noBaselineCheck', params)];
+    const actual = now[role] === then[role] ? 'unchanged' : 'rotated';
+    const ok = actual === wanted;
+    return [finding(ok, wanted, actual, ok ? 'joinToken.since' : 'joinToken.sinceExpected', { ...params, actual })];
+  });
 }
 
 /** `leader: node2` or `leader: {not: node1}` — which manager leads the Raft group. */

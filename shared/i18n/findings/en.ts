@@ -9,7 +9,7 @@ export const en = {
   common: { none: 'none' },
   assertion: { nothingToCheck: 'nothing to check' },
   /** A grade report's word for a check that never ran. */
-  report: { notChecked: 'not checked yet' },
+  report: { notChecked: 'not checked yet', notReached: 'holds now, but it is earned only once step {{step}} is reached' },
   /** A count that misses its bound: `described` is the counted sentence. */
   count: {
     exact: '{{described}}, expected {{wanted}}',
@@ -22,6 +22,13 @@ export const en = {
     noManager: 'no node is a swarm manager, so the swarm cannot be read',
     field: 'swarm {{field}} is `{{actual}}`, expected `{{expected}}`',
     fieldOk: 'swarm {{field}} is `{{actual}}`',
+  },
+  joinToken: {
+    unreadable: 'the {{role}} join token cannot be read from a manager now, so whether it was {{wanted}} is unknown',
+    noBaselineRotate: 'the server has no record of the {{role}} join token from when this step opened, so it cannot tell whether it was {{wanted}}; open the step (or press Check on it) first, then rotate it',
+    noBaselineCheck: 'the server has no record of the {{role}} join token from when this step opened, so it cannot tell whether it was {{wanted}}; open the step (or press Check on it) first, then check again',
+    since: 'the {{role}} join token was {{actual}} since the step opened',
+    sinceExpected: 'the {{role}} join token was {{actual}} since the step opened, expected {{wanted}}',
   },
   leader: {
     field: 'the leader is `{{actual}}`, expected `{{expected}}`',

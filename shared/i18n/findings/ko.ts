@@ -9,7 +9,7 @@ import type { FindingCatalogue } from './catalogue.js';
 export const ko: FindingCatalogue = {
   common: { none: '없음' },
   assertion: { nothingToCheck: '점검할 항목 없음' },
-  report: { notChecked: '아직 점검하지 않음' },
+  report: { notChecked: '아직 점검하지 않음', notReached: '지금은 충족하지만, {{step}}단계에 도달해야 점수로 인정됨' },
   count: {
     exact: '{{described}}, 기대값 {{wanted}}',
     min: '{{described}}, 기대값 최소 {{wanted}}',
@@ -21,6 +21,13 @@ export const ko: FindingCatalogue = {
     noManager: '스웜 매니저인 노드가 없어 스웜을 읽을 수 없음',
     field: '스웜 {{field}} `{{actual}}`, 기대값 `{{expected}}`',
     fieldOk: '스웜 {{field}} `{{actual}}`',
+  },
+  joinToken: {
+    unreadable: '지금 매니저에서 {{role}} 조인 토큰을 읽을 수 없어 {{wanted}} 여부를 알 수 없음',
+    noBaselineRotate: '이 단계를 열었을 때의 {{role}} 조인 토큰 기록이 서버에 없어 {{wanted}} 여부를 판단할 수 없음; 먼저 이 단계를 열고(또는 체크를 누르고) 토큰을 교체하세요',
+    noBaselineCheck: '이 단계를 열었을 때의 {{role}} 조인 토큰 기록이 서버에 없어 {{wanted}} 여부를 판단할 수 없음; 먼저 이 단계를 열고(또는 체크를 누르고) 다시 체크하세요',
+    since: '{{role}} 조인 토큰: 단계를 연 뒤 {{actual}}',
+    sinceExpected: '{{role}} 조인 토큰: 단계를 연 뒤 {{actual}}, 기대값 {{wanted}}',
   },
   leader: {
     field: '리더 `{{actual}}`, 기대값 `{{expected}}`',

@@ -3,6 +3,7 @@ import { Classroom, eventChannel, sessionChannel } from '../../../server/classro
 import { EventStore } from '../../../server/classroom/event-store.js';
 import { LiveHub } from '../../../server/classroom/live-hub.js';
 import { loadConfig } from '../../../server/config.js';
+import { CheckRunner } from '../../../server/checks/check-runner.js';
 import { ResultStore } from '../../../server/checks/result-store.js';
 import { parseLesson } from '../../../server/lessons/parse-lesson.js';
 import { createLogger } from '../../../server/logger.js';
@@ -53,11 +54,12 @@ function setup() {
   const sessions = new SessionManager(backend, loadConfig({ overrides: { limits: { maxSessions: 10, maxNodesTotal: 30 } } }), log, () => now);
   const events = new EventStore(db);
   const results = new ResultStore(db);
+  const lesson = parseLesson(LESSON, 'demo.md');
+  const runner = new CheckRunner(sessions, new Map([['demo', lesson]]), results, () => now);
   const hub = new LiveHub();
   const published: Array<{ channel: string; message: unknown }> = [];
   hub.publish = (channel, message) => void published.push({ channel, message });
-  const lesson = parseLesson(LESSON, 'demo.md');
-  const classroom = new Classroom({ events, progress: results, sessions, lessons: new Map([['demo', lesson]]), hub, baseUrl: () => 'http://ws.example', log, now: () => now, stuckMinutes: 10 });
+  const classroom = new Classroom({ events, progress: runner, sessions, lessons: new Map([['demo', lesson]]), hub, baseUrl: () => 'http://ws.example', log, now: () => now, stuckMinutes: 10 });
   return { classroom, sessions, results, backend, published, advance: (ms: number) => (now += ms), lesson };
 }
 
@@ -95,7 +97,7 @@ describe('Classroom', () => {
     advance(11 * 60_000);
     [row] = classroom.rows(event.id);
     expect(row).toMatchObject({ stuck: true, failing: ['web exists'], timeOnStepMs: 11 * 60_000 });
-    results.save([{ owner: ada.learner.id, lesson: 'demo', checkId: '0.0', step: 0, title: 'web exists', passed: true, earned: 2, possible: 2, detail: [], checkedAt: 1 }]);
+    results.save([{ owner: ada.learner.id, lesson: 'demo', checkId: '0.0', step: 0, title: 'web exists', passed: true, earned: 2, possible: 2, detail: [], checkedAt: 1, earnedAt: 1 }]);
     [row] = classroom.rows(event.id);
     expect(row).toMatchObject({ stuck: false, checksPassed: 1, points: { earned: 2, possible: 5 }, failing: [] });
     const learner = classroom.learnerByToken(ada.token);
@@ -106,12 +108,19 @@ describe('Classroom', () => {
   });
 
   it('extends, resets and ends a learner\'s session, telling their page', async () => {
-    const { classroom, sessions, published } = setup();
+    const { classroom, sessions, published, results } = setup();
     const event = classroom.createEvent({ name: 'Swarm 101', lessons: ['demo'], capacity: 5, warmPool: 0 });
     const ada = await classroom.join(event.joinCode, 'Ada');
     await classroom.extendLearner(ada.learner.id);
     expect(published.at(-1)).toMatchObject({ channel: sessionChannel(ada.session.id), message: { type: 'session-extended' } });
+    await classroom.setPosition(classroom.learnerByToken(ada.token), 'demo', 1);
+    expect(results.reachedStep(ada.learner.id, 'demo')).toBe(1);
+    results.save([{ owner: ada.learner.id, lesson: 'demo', checkId: '0.0', step: 0, title: 'web exists', passed: true, earned: 2, possible: 2, detail: [], checkedAt: 1, earnedAt: 1 }]);
+    expect(classroom.rows(event.id)[0]).toMatchObject({ grading: 'earned', points: { earned: 2 } });
     await classroom.resetLearner(ada.learner.id);
+    // The reset starts the lesson over: what was earned in it and the reached step are cleared.
+    expect(classroom.rows(event.id)[0]).toMatchObject({ step: 0, points: { earned: 0 } });
+    expect(results.reachedStep(ada.learner.id, 'demo')).toBeUndefined();
     const reset = published.find((p) => (p.message as { type: string }).type === 'session-reset');
     const newId = (reset!.message as { sessionId: string }).sessionId;
     expect(reset!.channel).toBe(sessionChannel(ada.session.id));

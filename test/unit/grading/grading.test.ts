@@ -46,6 +46,7 @@ const session = (id: string, learner: string) =>
 
 const result = (owner: string, checkId: string, passed: boolean, earned: number, possible: number): StoredCheckResult => ({
   owner, lesson: 'demo', checkId, step: Number(checkId[0]), title: checkId, passed, earned, possible, detail: passed ? [] : [{ message: 'not yet' }], checkedAt: 0,
+  ...(earned > 0 ? { earnedAt: 0 } : {}),
 });
 
 /** Checks that the test answers by hand, so it can see how many run at once. */
@@ -118,7 +119,7 @@ describe('Grading', () => {
     expect(grading.reports(learners, 'demo')[0]).toMatchObject({ learner: 'Ada', lesson: 'demo', lessonTitle: 'Demo', earned: 5, possible: 5, passed: true });
     const csv = grading.export(learners, 'demo', 'csv');
     expect(csv).toMatchObject({ contentType: 'text/csv; charset=utf-8', extension: 'csv' });
-    expect(csv.body.split('\n')[1]).toBe('Ada,2,3,5,5');
+    expect(csv.body.split('\n')[1]).toBe('Ada,2,3,5,5,earned');
     expect(held.waiting).toEqual([]);
     await expect(grading.grade(learners, 'nope')).rejects.toMatchObject({ status: 404 });
     expect(() => grading.reports(learners, 'nope')).toThrow('no lesson nope');

@@ -55,6 +55,8 @@ export function sessionLessonRouter(sessions: SessionManager, lessons: ReadonlyM
     if (!session.nodes.has(target.node)) throw new HttpError(409, 'no_such_node', `this block runs on ${target.node}, which this session does not have`);
     const values = await computePlaceholderValues([...session.nodes.values()], sessions.nodeExec(session, 'lookup'), listPlaceholders(target.content));
     const resolved = resolveBlockCommand(lesson, step, block, values);
+    // Running a step's block means the learner is on that step (and takes its baseline before the block acts).
+    await checks.reach(session.resultsOwner(), lesson.meta.id, step, session);
     // File blocks are written quietly; commands are typed into the learner's terminal so they see them run.
     if (!target.file && terminals.type(session.id, resolved.node, `${resolved.command.replace(/\n+$/, '')}\n`)) {
       res.json({ node: resolved.node, mode: 'terminal' });

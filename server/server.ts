@@ -9,6 +9,7 @@ import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { DockerNodeBackend } from './nodes/docker-node-backend.js';
 import { LocalNodeBackend } from './nodes/local-node-backend.js';
+import { nodeFenceFor } from './nodes/node-fence.js';
 import { createPortProxy } from './ports/port-proxy.js';
 import { statusRouter } from './ports/status-routes.js';
 import { setupTerminals, type Terminals, type WatchAuthorizer } from './terminals/setup-terminals.js';
@@ -45,6 +46,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const log = options.log ?? createLogger(config.logLevel);
   const engine = options.engine ?? new DockerEngine();
   const backend = options.backend ?? (config.localProvider ? new LocalNodeBackend(config) : new DockerNodeBackend(engine, config, log));
+  // The host firewall around session networks goes up before any node can start (or be taken back).
+  const fence = backend.kind === 'docker' ? nodeFenceFor(config) : undefined;
+  if (fence) await fence.install();
+  else if (backend.kind === 'docker') log.warn('nodes.fence is false: nodes can reach the host, the metadata range and the internet');
   const db = openDatabase(join(config.dataDir, 'workshop.db'));
   const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db));
   await sessions.start();
@@ -88,6 +93,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await sessions.stop({ endSessions: !closeOptions.keepSessions });
+      // Nodes kept for the next start stay fenced; the fence goes only with them.
+      if (!closeOptions.keepSessions) await fence?.remove();
       db.close();
     },
   };

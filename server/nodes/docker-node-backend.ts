@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { DockerEngine, NodeContainerSpec } from '../engine/docker-engine.js';
 import { LABEL, sessionLabels } from '../engine/labels.js';
+import { DROPPED_CAPABILITIES, NODE_CAPABILITIES } from '../engine/node-confinement.js';
 import type { Logger } from '../logger.js';
 import { HttpError } from '../errors.js';
 import { detectPrivileged } from './privilege-probe.js';
@@ -8,6 +9,14 @@ import { freeSubnet } from './subnet-pool.js';
 import type { ExecLimits, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from './node-backend.js';
 
 const READY_TIMEOUT_MS = 60_000;
+
+/** What a privileged node can do that a confined one cannot, for the operator's log. */
+const PRIVILEGED_GIVES_AWAY = [
+  ...Object.values(DROPPED_CAPABILITIES),
+  'open any host device (disks included)',
+  'write /proc/sys/kernel/core_pattern and /proc/sysrq-trigger',
+  'every system call (no seccomp profile)',
+];
 
 /** Nodes as Docker-in-Docker containers on a per-session bridge network. */
 export class DockerNodeBackend implements NodeBackend {
@@ -61,7 +70,14 @@ export class DockerNodeBackend implements NodeBackend {
   /** Whether --privileged works on this engine, probed once; kernels without CAP_SYS_RESOURCE in the bounding set refuse it. */
   private usePrivileged(): Promise<boolean> {
     this.privileged ??= detectPrivileged(this.engine, this.image, this.config.instance).then((privileged) => {
-      this.log.info({ privileged }, privileged ? 'nodes run privileged' : 'the engine refuses --privileged; nodes run with an explicit capability set');
+      if (privileged) {
+        this.log.warn(
+          { givesAway: PRIVILEGED_GIVES_AWAY },
+          'nodes run --privileged: every capability, every host device, no seccomp, /proc/sys writable; a learner is root on the host in all but name',
+        );
+      } else {
+        this.log.info({ capabilities: NODE_CAPABILITIES }, 'the engine refuses --privileged; nodes run with a reduced capability set and a seccomp profile');
+      }
       return privileged;
     });
     return this.privileged;
@@ -89,6 +105,8 @@ export class DockerNodeBackend implements NodeBackend {
         '/etc/docker': 'rw,size=1m',
       },
       privileged: await this.usePrivileged(),
+      openFiles: limits.nodeOpenFiles,
+      log: { maxSizeMb: limits.nodeLogMb, maxFiles: limits.nodeLogFiles },
     };
     const id = await this.engine.createNodeContainer(spec);
     try {

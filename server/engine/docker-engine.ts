@@ -43,6 +43,8 @@ export interface NodeContainerSpec {
   privileged: boolean;
   /** Nodes run read-only (only their tmpfs mounts are writable); the image builder's seeding container does not. */
   readonlyRootfs?: boolean;
+  /** A cgroup (cgroupfs driver) to start the container under; unset: the engine's default. */
+  cgroupParent?: string;
   /** Open files (soft and hard); unset keeps the engine's own limit. */
   openFiles?: number;
   /** Size and count of the container's log files (json-file). */
@@ -78,6 +80,12 @@ export class DockerEngine {
     } catch (error) {
       throw new EngineUnavailableError(`no Docker engine answers (${(error as Error).message})`);
     }
+  }
+
+  /** How the engine manages cgroups: its driver (cgroupfs or systemd) and the cgroup version. */
+  async cgroups(): Promise<{ driver: string; version: string }> {
+    const info = (await this.docker.info()) as { CgroupDriver?: string; CgroupVersion?: string };
+    return { driver: info.CgroupDriver ?? 'cgroupfs', version: info.CgroupVersion ?? '1' };
   }
 
   async imageLabels(tag: string): Promise<Record<string, string> | null> {
@@ -171,6 +179,7 @@ export class DockerEngine {
         Init: false,
         // Its own cgroup namespace: the cgroup hierarchies a node remounts show its own subtree, not the host's.
         CgroupnsMode: 'private',
+        ...(spec.cgroupParent ? { CgroupParent: spec.cgroupParent } : {}),
         LogConfig: { Type: 'json-file', Config: { 'max-size': `${log.maxSizeMb}m`, 'max-file': String(log.maxFiles) } },
         ...(spec.openFiles ? { Ulimits: [{ Name: 'nofile', Soft: spec.openFiles, Hard: spec.openFiles }] } : {}),
       } as Docker.HostConfig & { CgroupnsMode: 'private' }, // API 1.41 (Docker 20.10); dockerode's types predate it

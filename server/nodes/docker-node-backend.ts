@@ -4,6 +4,7 @@ import { LABEL, sessionLabels } from '../engine/labels.js';
 import { DROPPED_CAPABILITIES, NODE_CAPABILITIES } from '../engine/node-confinement.js';
 import type { Logger } from '../logger.js';
 import { HttpError } from '../errors.js';
+import { ensureNodeCgroupParent } from './node-cgroup.js';
 import { detectPrivileged } from './privilege-probe.js';
 import { freeSubnet } from './subnet-pool.js';
 import type { ExecLimits, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from './node-backend.js';
@@ -22,6 +23,7 @@ const PRIVILEGED_GIVES_AWAY = [
 export class DockerNodeBackend implements NodeBackend {
   readonly kind = 'docker' as const;
   private privileged: Promise<boolean> | undefined;
+  private cgroupParent: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly engine: DockerEngine,
@@ -83,6 +85,21 @@ export class DockerNodeBackend implements NodeBackend {
     return this.privileged;
   }
 
+  /**
+   * The parent cgroup that keeps a node from widening its own device rules (server/nodes/node-cgroup.ts).
+   * It lives on the engine's host, so like the fence it is only set up for a local engine (`nodes.fence`),
+   * and only with the cgroupfs driver on cgroup v1.
+   */
+  private nodeCgroupParent(): Promise<string | undefined> {
+    this.cgroupParent ??= (async () => {
+      if (!this.config.nodes.fence) return undefined;
+      const { driver, version } = await this.engine.cgroups();
+      if (driver !== 'cgroupfs' || version !== '1') return undefined;
+      return ensureNodeCgroupParent();
+    })();
+    return this.cgroupParent;
+  }
+
   async createNode(sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle> {
     const { limits, images } = this.config;
     const spec: NodeContainerSpec = {
@@ -105,6 +122,7 @@ export class DockerNodeBackend implements NodeBackend {
         '/etc/docker': 'rw,size=1m',
       },
       privileged: await this.usePrivileged(),
+      cgroupParent: await this.nodeCgroupParent(),
       openFiles: limits.nodeOpenFiles,
       log: { maxSizeMb: limits.nodeLogMb, maxFiles: limits.nodeLogFiles },
     };

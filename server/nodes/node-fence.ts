@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import type { Config } from '../config.js';
 import { createHash } from 'node:crypto';
+import type { Config } from '../config.js';
 
 /**
  * The host firewall around session networks. Every session network is a /24 from the subnet pool, so one

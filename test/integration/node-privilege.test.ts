@@ -106,6 +106,6 @@ describe('a node holds only what dockerd and swarm need', () => {
       'node1',
       120,
     );
-    expect(pages.output.match(/web version 1/g), pages.output).toHaveLength(3);
+    expect(pages.output.match(/web version 1/g) ?? [], `exit ${pages.exitCode}: ${pages.output}`).toHaveLength(3);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fenceChains, fenceRules, NodeFence, type IptablesRunner } from '../../../server/nodes/node-fence.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fenceChains, fenceRules, hostResolvers, NodeFence, type IptablesRunner } from '../../../server/nodes/node-fence.js';
 
 const POOL = '10.201.0.0/16';
 
@@ -22,6 +25,21 @@ describe('fenceRules', () => {
     expect(listed.input[1]).toEqual(['-p', 'tcp', '--dport', '5000', '-j', 'RETURN']);
     const open = fenceRules({ pool: POOL, egress: true, hostPorts: [] });
     expect(open.forward.map((rule) => rule.join(' ')).slice(3)).toEqual(['-d 169.254.0.0/16 -j REJECT --reject-with icmp-admin-prohibited', '-j RETURN', '-j REJECT --reject-with icmp-admin-prohibited']);
+  });
+});
+
+describe('hostResolvers and the DNS rule', () => {
+  it("reads the host's IPv4 resolvers, skipping loopback stubs for the next file", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resolv-'));
+    writeFileSync(join(dir, 'stub'), 'nameserver 127.0.0.53\n');
+    writeFileSync(join(dir, 'upstream'), '# comment\nnameserver 10.0.0.2\nnameserver fd00::1\nnameserver 10.0.0.3\n');
+    expect(hostResolvers([join(dir, 'stub'), join(dir, 'upstream')])).toEqual(['10.0.0.2', '10.0.0.3']);
+    expect(hostResolvers([join(dir, 'missing')])).toEqual([]);
+  });
+
+  it('lets nodes query those resolvers on port 53 only, before the metadata refusal', () => {
+    const text = fenceRules({ pool: POOL, egress: false, hostPorts: [], resolvers: ['10.0.0.2'] }).forward.map((rule) => rule.join(' '));
+    expect(text.slice(3, 6)).toEqual(['-d 10.0.0.2 -p udp --dport 53 -j RETURN', '-d 10.0.0.2 -p tcp --dport 53 -j RETURN', '-d 169.254.0.0/16 -j REJECT --reject-with icmp-admin-prohibited']);
   });
 });
 

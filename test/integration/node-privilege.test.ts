@@ -96,16 +96,14 @@ describe('a node holds only what dockerd and swarm need', () => {
 
   it('still does everything a lesson needs: swarm, an overlay network, a service on it, inner containers', async () => {
     await run('docker network create --driver overlay --attachable lesson-net');
-    // Global mode puts a task on each node, so the requests below cross nodes over VXLAN. DNS round robin, not a
-    // virtual IP (some kernels, this CI's among them, have no IPVS); busybox's own nslookup, because its static
-    // wget cannot resolve names.
-    await run('docker service create --detach --name probe-web --network lesson-net --endpoint-mode dnsrr --mode global web:1');
+    // Global mode puts a task on each node, so the requests below cross nodes over VXLAN. Task addresses from the
+    // network's endpoint table, not names: the lesson images' static busybox cannot resolve names (it crashes).
+    await run('docker service create --detach --name probe-web --network lesson-net --mode global web:1');
     await eventually(async () => (await run("docker service ls --filter name=probe-web --format '{{.Replicas}}'")).output.trim() === '3/3', 60_000);
-    const pages = await run(
-      "for ip in $(docker run --rm --network lesson-net busybox nslookup probe-web | awk '/^Address/ && !/127.0.0.11/ {print $NF}'); do docker run --rm --network lesson-net busybox wget -qO- -T 10 http://$ip/; done",
-      'node1',
-      120,
-    );
+    const endpoints = "docker network inspect --verbose lesson-net --format '{{range .Services}}{{range .Tasks}}{{.EndpointIP}} {{end}}{{end}}'";
+    let addresses: string[] = [];
+    await eventually(async () => (addresses = (await run(endpoints)).output.trim().split(/\s+/).filter(Boolean)).length === 3, 30_000);
+    const pages = await run(`for ip in ${addresses.join(' ')}; do docker run --rm --network lesson-net busybox wget -qO- -T 10 http://$ip/; done`, 'node1', 120);
     expect(pages.output.match(/web version 1/g) ?? [], `exit ${pages.exitCode}: ${pages.output}`).toHaveLength(3);
   });
 });

@@ -8,6 +8,16 @@ import { z } from 'zod';
  * WORKSHOP_* environment variables (which win), validated, and frozen. Nothing
  * else in the server reads the environment.
  */
+/**
+ * A boolean written as one: true/false (or 1/0 from the environment). YAML 1.2 reads `off` and `no` as strings,
+ * which a coercing parser turns into true; those are refused with a message instead of read the wrong way.
+ */
+const strictBoolean = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])], { error: 'write true or false' })
+  .transform((value) => value === true || value === 'true' || value === '1');
+
+const IPV4_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/(\d|[12]\d|3[0-2])$/;
+
 const ConfigSchema = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -34,6 +44,11 @@ const ConfigSchema = z
         execTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(180),
         execMaxOutputBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
         commandMaxBytes: z.coerce.number().int().min(64).default(16 * 1024),
+        /** Open files per node (soft and hard); must not exceed the engine's own hard limit. */
+        nodeOpenFiles: z.coerce.number().int().min(1024).default(16384),
+        /** A node's container log: size of one file and how many are kept, so no node can fill the host's disk. */
+        nodeLogMb: z.coerce.number().int().min(1).max(1024).default(10),
+        nodeLogFiles: z.coerce.number().int().min(1).max(20).default(3),
       })
       .prefault({}),
     sessions: z
@@ -56,7 +71,18 @@ const ConfigSchema = z
       .prefault({}),
     /** Session networks take /24s from this range (256 sessions for a /16); it must not overlap the host's networks. */
     subnetPool: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[0-9]|2[0-4]|[89])$/, 'an IPv4 CIDR of /8 to /24, e.g. 10.201.0.0/16').default('10.201.0.0/16'),
-    localProvider: z.coerce.boolean().default(false),
+    /** The host firewall around session networks (server/nodes/node-fence.ts). */
+    nodes: z
+      .object({
+        /** Install the fence; refuse to start when it cannot be installed. false only for an engine on another host. */
+        fence: strictBoolean.default(true),
+        /** Where nodes may connect beyond their session: nowhere (false), anywhere but the host and metadata (true), or these CIDRs. */
+        egress: z.union([strictBoolean, z.array(z.string().regex(IPV4_CIDR, 'an IPv4 CIDR such as 192.168.5.0/24'))]).default(false),
+        /** TCP ports on the host itself that nodes may reach (e.g. a registry mirror running there). */
+        hostPorts: z.array(z.coerce.number().int().min(1).max(65535)).default([]),
+      })
+      .prefault({}),
+    localProvider: strictBoolean.default(false),
     lessonsDir: z.string().min(1).default(new URL('../lessons/', import.meta.url).pathname),
     /** Set at install; there is no default password. `workshop set-password` stores one too. */
     instructorPassword: z.string().min(10, 'the instructor password needs at least 10 characters').optional(),
@@ -98,6 +124,12 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_REGISTRY_MIRROR: 'images.registryMirror',
   WORKSHOP_DEBIAN_MIRROR: 'images.debianMirror',
   WORKSHOP_LOCAL_PROVIDER: 'localProvider',
+  WORKSHOP_NODE_FENCE: 'nodes.fence',
+  WORKSHOP_NODE_EGRESS: 'nodes.egress',
+  WORKSHOP_NODE_HOST_PORTS: 'nodes.hostPorts',
+  WORKSHOP_NODE_OPEN_FILES: 'limits.nodeOpenFiles',
+  WORKSHOP_NODE_LOG_MB: 'limits.nodeLogMb',
+  WORKSHOP_NODE_LOG_FILES: 'limits.nodeLogFiles',
   WORKSHOP_SUBNET_POOL: 'subnetPool',
   WORKSHOP_LESSONS_DIR: 'lessonsDir',
   WORKSHOP_INSTRUCTOR_PASSWORD: 'instructorPassword',
@@ -107,9 +139,11 @@ export const ENV_KEYS: Record<string, string> = {
 
 export class ConfigError extends Error {}
 
-/** A few settings have a compact form in the environment: booleans, and the pool as `key=count,key=count`. */
+/** A few settings have a compact form in the environment: lists as `a,b`, egress as a boolean or CIDRs, the pool as `key=count,key=count`. */
 function fromEnvironment(path: string, value: string): unknown {
-  if (path === 'localProvider') return value === 'true' || value === '1';
+  const list = () => value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (path === 'nodes.hostPorts') return list();
+  if (path === 'nodes.egress') return ['true', 'false', '1', '0'].includes(value.trim()) ? value.trim() : list();
   if (path === 'sessions.pool') {
     return Object.fromEntries(
       value.split(',').filter(Boolean).map((pair) => {

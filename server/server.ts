@@ -17,6 +17,7 @@ import { setupLessons } from './lessons/setup-lessons.js';
 import { createLogger, type Logger } from './logger.js';
 import { DockerNodeBackend } from './nodes/docker-node-backend.js';
 import { LocalNodeBackend } from './nodes/local-node-backend.js';
+import { nodeFenceFor } from './nodes/node-fence.js';
 import type { NodeBackend } from './nodes/node-backend.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { openDatabase } from './store/database.js';
@@ -55,6 +56,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const log = options.log ?? createLogger(config.logLevel);
   const engine = options.engine ?? new DockerEngine();
   const backend = options.backend ?? (config.localProvider ? new LocalNodeBackend(config) : new DockerNodeBackend(engine, config, log));
+  // The host firewall around session networks goes up before any node can start (or be taken back).
+  const fence = backend.kind === 'docker' ? nodeFenceFor(config) : undefined;
+  if (fence) await fence.install();
+  else if (backend.kind === 'docker') log.warn('nodes.fence is false: nodes can reach the host, the metadata range and the internet');
   const db = openDatabase(join(config.dataDir, 'workshop.db'));
   const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db));
   await sessions.start();
@@ -116,6 +121,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await sessions.stop({ endSessions: !closeOptions.keepSessions });
+      // Nodes kept for the next start stay fenced; the fence goes only with them.
+      if (!closeOptions.keepSessions) await fence?.remove();
       db.close();
     },
   };

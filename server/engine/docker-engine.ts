@@ -1,6 +1,7 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { LABEL } from './labels.js';
+import { DEFAULT_NODE_LOG, NODE_CAPABILITIES, nodeSeccompProfile, type NodeLogLimits } from './node-confinement.js';
 
 /**
  * The one module that talks to the Docker Engine. Everything else sees plain
@@ -42,6 +43,12 @@ export interface NodeContainerSpec {
   privileged: boolean;
   /** Nodes run read-only (only their tmpfs mounts are writable); the image builder's seeding container does not. */
   readonlyRootfs?: boolean;
+  /** A cgroup (cgroupfs driver) to start the container under; unset: the engine's default. */
+  cgroupParent?: string;
+  /** Open files (soft and hard); unset keeps the engine's own limit. */
+  openFiles?: number;
+  /** Size and count of the container's log files (json-file). */
+  log?: NodeLogLimits;
 }
 
 export interface ContainerSummary {
@@ -59,15 +66,6 @@ export interface NetworkSummary {
 
 export class EngineUnavailableError extends Error {}
 
-/** Capabilities a Docker-in-Docker node needs when --privileged is refused by the kernel (no CAP_SYS_RESOURCE in the bounding set). */
-const NODE_CAPABILITIES = [
-  'AUDIT_CONTROL', 'AUDIT_READ', 'AUDIT_WRITE', 'BLOCK_SUSPEND', 'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER',
-  'FSETID', 'IPC_LOCK', 'IPC_OWNER', 'KILL', 'LEASE', 'LINUX_IMMUTABLE', 'MAC_ADMIN', 'MAC_OVERRIDE', 'MKNOD',
-  'NET_ADMIN', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_RAW', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_ADMIN',
-  'SYS_BOOT', 'SYS_CHROOT', 'SYS_MODULE', 'SYS_NICE', 'SYS_PACCT', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_TIME',
-  'SYS_TTY_CONFIG', 'SYSLOG', 'WAKE_ALARM',
-];
-
 export class DockerEngine {
   readonly docker: Docker;
 
@@ -82,6 +80,12 @@ export class DockerEngine {
     } catch (error) {
       throw new EngineUnavailableError(`no Docker engine answers (${(error as Error).message})`);
     }
+  }
+
+  /** How the engine manages cgroups: its driver (cgroupfs or systemd) and the cgroup version. */
+  async cgroups(): Promise<{ driver: string; version: string }> {
+    const info = (await this.docker.info()) as { CgroupDriver?: string; CgroupVersion?: string };
+    return { driver: info.CgroupDriver ?? 'cgroupfs', version: info.CgroupVersion ?? '1' };
   }
 
   async imageLabels(tag: string): Promise<Record<string, string> | null> {
@@ -149,16 +153,13 @@ export class DockerEngine {
   }
 
   async createNodeContainer(spec: NodeContainerSpec): Promise<string> {
+    // Without --privileged: exactly NODE_CAPABILITIES, a seccomp profile of our own, Docker's default masked and
+    // read-only /proc paths (core_pattern, sysrq-trigger) and its default device list (null, zero, full, random,
+    // urandom, tty, console, ptmx, pts, tun), which is all dockerd in a node uses.
     const security = spec.privileged
       ? { Privileged: true }
-      : {
-          CapAdd: NODE_CAPABILITIES,
-          SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-          // The API form of the CLI's --security-opt systempaths=unconfined: nothing masked, nothing read-only.
-          MaskedPaths: [],
-          ReadonlyPaths: [],
-          DeviceCgroupRules: ['a *:* rwm'],
-        };
+      : { CapDrop: ['ALL'], CapAdd: NODE_CAPABILITIES, SecurityOpt: [`seccomp=${nodeSeccompProfile()}`, 'apparmor=unconfined'] };
+    const log = spec.log ?? DEFAULT_NODE_LOG;
     const container = await this.docker.createContainer({
       name: spec.name,
       Hostname: spec.hostname,
@@ -176,7 +177,12 @@ export class DockerEngine {
         Tmpfs: spec.tmpfs,
         ReadonlyRootfs: spec.readonlyRootfs ?? true,
         Init: false,
-      },
+        // Its own cgroup namespace: the cgroup hierarchies a node remounts show its own subtree, not the host's.
+        CgroupnsMode: 'private',
+        ...(spec.cgroupParent ? { CgroupParent: spec.cgroupParent } : {}),
+        LogConfig: { Type: 'json-file', Config: { 'max-size': `${log.maxSizeMb}m`, 'max-file': String(log.maxFiles) } },
+        ...(spec.openFiles ? { Ulimits: [{ Name: 'nofile', Soft: spec.openFiles, Hard: spec.openFiles }] } : {}),
+      } as Docker.HostConfig & { CgroupnsMode: 'private' }, // API 1.41 (Docker 20.10); dockerode's types predate it
     });
     return container.id;
   }

@@ -1,18 +1,29 @@
 import type { Config } from '../config.js';
 import type { DockerEngine, NodeContainerSpec } from '../engine/docker-engine.js';
 import { LABEL, sessionLabels } from '../engine/labels.js';
+import { DROPPED_CAPABILITIES, NODE_CAPABILITIES } from '../engine/node-confinement.js';
 import type { Logger } from '../logger.js';
 import { CapacityError } from '../errors.js';
+import { ensureNodeCgroupParent } from './node-cgroup.js';
 import { detectPrivileged } from './privilege-probe.js';
 import { freeSubnet } from './subnet-pool.js';
 import type { ExecLimits, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from './node-backend.js';
 
 const READY_TIMEOUT_MS = 60_000;
 
+/** What a privileged node can do that a confined one cannot, for the operator's log. */
+const PRIVILEGED_GIVES_AWAY = [
+  ...Object.values(DROPPED_CAPABILITIES),
+  'open any host device (disks included)',
+  'write /proc/sys/kernel/core_pattern and /proc/sysrq-trigger',
+  'every system call (no seccomp profile)',
+];
+
 /** Nodes as Docker-in-Docker containers on a per-session bridge network. */
 export class DockerNodeBackend implements NodeBackend {
   readonly kind = 'docker' as const;
   private privileged: Promise<boolean> | undefined;
+  private cgroupParent: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly engine: DockerEngine,
@@ -61,10 +72,32 @@ export class DockerNodeBackend implements NodeBackend {
   /** Whether --privileged works on this engine, probed once; kernels without CAP_SYS_RESOURCE in the bounding set refuse it. */
   private usePrivileged(): Promise<boolean> {
     this.privileged ??= detectPrivileged(this.engine, this.image, this.config.instance).then((privileged) => {
-      this.log.info({ privileged }, privileged ? 'nodes run privileged' : 'the engine refuses --privileged; nodes run with an explicit capability set');
+      if (privileged) {
+        this.log.warn(
+          { givesAway: PRIVILEGED_GIVES_AWAY },
+          'nodes run --privileged: every capability, every host device, no seccomp, /proc/sys writable; a learner is root on the host in all but name',
+        );
+      } else {
+        this.log.info({ capabilities: NODE_CAPABILITIES }, 'the engine refuses --privileged; nodes run with a reduced capability set and a seccomp profile');
+      }
       return privileged;
     });
     return this.privileged;
+  }
+
+  /**
+   * The parent cgroup that keeps a node from widening its own device rules (server/nodes/node-cgroup.ts).
+   * It lives on the engine's host, so like the fence it is only set up for a local engine (`nodes.fence`),
+   * and only with the cgroupfs driver on cgroup v1.
+   */
+  private nodeCgroupParent(): Promise<string | undefined> {
+    this.cgroupParent ??= (async () => {
+      if (!this.config.nodes.fence) return undefined;
+      const { driver, version } = await this.engine.cgroups();
+      if (driver !== 'cgroupfs' || version !== '1') return undefined;
+      return ensureNodeCgroupParent();
+    })();
+    return this.cgroupParent;
   }
 
   async createNode(sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle> {
@@ -89,6 +122,9 @@ export class DockerNodeBackend implements NodeBackend {
         '/etc/docker': 'rw,size=1m',
       },
       privileged: await this.usePrivileged(),
+      cgroupParent: await this.nodeCgroupParent(),
+      openFiles: limits.nodeOpenFiles,
+      log: { maxSizeMb: limits.nodeLogMb, maxFiles: limits.nodeLogFiles },
     };
     const id = await this.engine.createNodeContainer(spec);
     try {

@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config.js';
+
+/**
+ * The host firewall around session networks. Every session network is a /24 from the subnet pool, so one
+ * source match on the pool catches all traffic from nodes. Two chains of this server instance decide it:
+ *
+ * - `SW-<instance>-FWD`, jumped to from DOCKER-USER (traffic routed or bridged through the host): a node may
+ *   talk to nodes on its own bridge (its session), to nothing else in the pool (other sessions), never to
+ *   the link-local metadata range, and beyond that only where `egress` allows.
+ * - `SW-<instance>-IN`, jumped to from INPUT (traffic to the host itself: the bridge gateway, anything
+ *   listening on 0.0.0.0): only answers to connections the host opened (the server reaching a node) and the
+ *   TCP ports the operator lists.
+ *
+ * Replies to connections the host opened pass both. Everything refused is rejected, not dropped, so a
+ * learner's command fails at once instead of hanging. Installing is idempotent (the chains are rewritten in
+ * one iptables-restore transaction, the jumps added only when missing), so a restarted server takes the fence
+ * over; removing it takes out the jumps and the chains. Commands run with argument arrays, never a shell.
+ */
+export interface FencePolicy {
+  /** The subnet pool session networks are taken from. */
+  pool: string;
+  /** false: nowhere beyond the session; true: anywhere except the host, other sessions and metadata; or these CIDRs. */
+  egress: boolean | readonly string[];
+  /** TCP ports on the host itself that nodes may connect to. */
+  hostPorts: readonly number[];
+  /** The host's DNS resolvers (IPv4), which nodes may query on port 53. */
+  resolvers?: readonly string[];
+}
+
+/**
+ * The resolvers Docker's embedded DNS forwards to: the host's, or systemd-resolved's upstreams when the host
+ * points at its local stub (Docker never forwards to a loopback address).
+ */
+export function hostResolvers(files = ['/etc/resolv.conf', '/run/systemd/resolve/resolv.conf']): string[] {
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const servers = [...text.matchAll(/^\s*nameserver\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/gm)].map((match) => match[1]).filter((ip) => !ip.startsWith('127.'));
+    if (servers.length) return servers;
+  }
+  return [];
+}
+
+export const METADATA_RANGE = '169.254.0.0/16';
+const REJECT = ['-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'];
+const ANSWERS = ['-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'RETURN'];
+
+/** iptables chain names hold at most 28 characters; a long instance name is shortened with a hash to stay unique. */
+export function fenceChains(instance: string): { forward: string; input: string } {
+  const tag = instance.length <= 20 ? instance : `${instance.slice(0, 11)}-${createHash('sha256').update(instance).digest('hex').slice(0, 8)}`;
+  return { forward: `SW-${tag}-FWD`, input: `SW-${tag}-IN` };
+}
+
+/** The rules of both chains, in order, as iptables arguments after `-A <chain>`. */
+export function fenceRules(policy: FencePolicy): { forward: string[][]; input: string[][] } {
+  const forward: string[][] = [
+    ANSWERS,
+    // Nodes of one session share a bridge: their packets are bridged, not routed. Routed pool-to-pool traffic crosses sessions.
+    ['-d', policy.pool, '-m', 'physdev', '--physdev-is-bridged', '-j', 'RETURN'],
+    ['-d', policy.pool, ...REJECT],
+    // Docker's embedded DNS in a node forwards to the host's resolvers and waits out its whole timeout when they are
+    // refused; a node's daemon then takes 20 s and more to give up on a registry before it uses its local image.
+    ...(policy.resolvers ?? []).flatMap((resolver) => ['udp', 'tcp'].map((protocol) => ['-d', resolver, '-p', protocol, '--dport', '53', '-j', 'RETURN'])),
+    ['-d', METADATA_RANGE, ...REJECT],
+  ];
+  if (policy.egress === true) forward.push(['-j', 'RETURN']);
+  else if (Array.isArray(policy.egress)) for (const cidr of policy.egress) forward.push(['-d', cidr, '-j', 'RETURN']);
+  forward.push(REJECT);
+  const input: string[][] = [ANSWERS, ...policy.hostPorts.map((port) => ['-p', 'tcp', '--dport', String(port), '-j', 'RETURN']), REJECT];
+  return { forward, input };
+}
+
+/** Runs iptables (or, with stdin, iptables-restore) with arguments, never a shell; resolves with the exit code. */
+export type IptablesRunner = (args: string[], stdin?: string) => Promise<{ code: number; stdout: string; stderr: string }>;
+
+export const runIptables: IptablesRunner = (args, stdin) =>
+  new Promise((resolve, reject) => {
+    const command = stdin === undefined ? 'iptables' : 'iptables-restore';
+    // -w: wait for the xtables lock that Docker holds while it changes its own rules.
+    const child = execFile(command, ['-w', '5', ...args], { timeout: 15_000 }, (error, stdout, stderr) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === 'string') reject(new Error(`${command} could not run (${code}): the node fence needs iptables and root`));
+      else resolve({ code: typeof code === 'number' ? code : error ? 1 : 0, stdout: String(stdout), stderr: String(stderr).trim() });
+    });
+    if (stdin !== undefined) child.stdin?.end(stdin);
+  });
+
+export class NodeFence {
+  readonly chains: { forward: string; input: string };
+  private readonly jumps: Array<{ from: string; to: string }>;
+
+  constructor(
+    instance: string,
+    private readonly policy: FencePolicy,
+    private readonly run: IptablesRunner = runIptables,
+  ) {
+    this.chains = fenceChains(instance);
+    this.jumps = [
+      { from: 'DOCKER-USER', to: this.chains.forward },
+      { from: 'INPUT', to: this.chains.input },
+    ];
+  }
+
+  /** Writes both chains in one transaction and makes sure each is jumped to, first in its parent chain. */
+  async install(): Promise<void> {
+    const rules = fenceRules(this.policy);
+    const lines = ['*filter', `:${this.chains.forward} - [0:0]`, `:${this.chains.input} - [0:0]`];
+    for (const rule of rules.forward) lines.push(['-A', this.chains.forward, ...rule].join(' '));
+    for (const rule of rules.input) lines.push(['-A', this.chains.input, ...rule].join(' '));
+    lines.push('COMMIT', '');
+    await this.must(['--noflush'], lines.join('\n'));
+    for (const jump of this.jumps) {
+      const args = [jump.from, '-s', this.policy.pool, '-j', jump.to];
+      if ((await this.run(['-C', ...args])).code !== 0) await this.must(['-I', jump.from, '1', '-s', this.policy.pool, '-j', jump.to]);
+    }
+  }
+
+  /** Takes the jumps and both chains out; a fence that is not there is fine. */
+  async remove(): Promise<void> {
+    for (const jump of this.jumps) {
+      const args = [jump.from, '-s', this.policy.pool, '-j', jump.to];
+      // A jump added twice (by hand, or by two servers of one instance) is removed until none is left.
+      for (let i = 0; i < 10 && (await this.run(['-C', ...args])).code === 0; i++) await this.must(['-D', ...args]);
+    }
+    for (const chain of [this.chains.forward, this.chains.input]) {
+      if ((await this.run(['-S', chain])).code !== 0) continue;
+      await this.must(['-F', chain]);
+      await this.must(['-X', chain]);
+    }
+  }
+
+  /** The chains as iptables lists them (`-S`); empty when the fence is not installed. */
+  async listRules(): Promise<string> {
+    const parts = await Promise.all([this.chains.forward, this.chains.input].map((chain) => this.run(['-S', chain])));
+    return parts.filter((part) => part.code === 0).map((part) => part.stdout.trim()).join('\n');
+  }
+
+  private async must(args: string[], stdin?: string): Promise<void> {
+    const result = await this.run(args, stdin);
+    if (result.code !== 0) throw new Error(`node fence: iptables ${args.join(' ')} failed: ${result.stderr || `exit ${result.code}`}`);
+  }
+}
+
+/** The fence a server of this config puts around its nodes, or undefined when the operator turned it off. */
+export function nodeFenceFor(config: Pick<Config, 'instance' | 'subnetPool' | 'nodes'>, run?: IptablesRunner): NodeFence | undefined {
+  if (!config.nodes.fence) return undefined;
+  const policy = { pool: config.subnetPool, egress: config.nodes.egress, hostPorts: config.nodes.hostPorts, resolvers: hostResolvers() };
+  return new NodeFence(config.instance, policy, run);
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fenceChains, fenceRules, hostResolvers, NodeFence, type IptablesRunner } from '../../../server/nodes/node-fence.js';
+
+const POOL = '10.201.0.0/16';
+
+describe('fenceRules', () => {
+  it('lets answers and same-bridge traffic through, refuses other sessions and metadata before any egress rule', () => {
+    const { forward, input } = fenceRules({ pool: POOL, egress: false, hostPorts: [] });
+    const text = forward.map((rule) => rule.join(' '));
+    expect(text[0]).toBe('-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN');
+    expect(text[1]).toBe(`-d ${POOL} -m physdev --physdev-is-bridged -j RETURN`);
+    expect(text[2]).toBe(`-d ${POOL} -j REJECT --reject-with icmp-admin-prohibited`);
+    expect(text[3]).toBe('-d 169.254.0.0/16 -j REJECT --reject-with icmp-admin-prohibited');
+    expect(text.at(-1)).toBe('-j REJECT --reject-with icmp-admin-prohibited');
+    expect(text).toHaveLength(5);
+    expect(input.map((rule) => rule.join(' '))).toEqual(['-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN', '-j REJECT --reject-with icmp-admin-prohibited']);
+  });
+
+  it('opens listed CIDRs, or everything, after the metadata refusal; host ports only by TCP port', () => {
+    const listed = fenceRules({ pool: POOL, egress: ['192.168.5.0/24'], hostPorts: [5000] });
+    expect(listed.forward.map((rule) => rule.join(' ')).slice(4)).toEqual(['-d 192.168.5.0/24 -j RETURN', '-j REJECT --reject-with icmp-admin-prohibited']);
+    expect(listed.input[1]).toEqual(['-p', 'tcp', '--dport', '5000', '-j', 'RETURN']);
+    const open = fenceRules({ pool: POOL, egress: true, hostPorts: [] });
+    expect(open.forward.map((rule) => rule.join(' ')).slice(3)).toEqual(['-d 169.254.0.0/16 -j REJECT --reject-with icmp-admin-prohibited', '-j RETURN', '-j REJECT --reject-with icmp-admin-prohibited']);
+  });
+});
+
+describe('hostResolvers and the DNS rule', () => {
+  it("reads the host's IPv4 resolvers, skipping loopback stubs for the next file", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resolv-'));
+    writeFileSync(join(dir, 'stub'), 'nameserver 127.0.0.53\n');
+    writeFileSync(join(dir, 'upstream'), '# comment\nnameserver 10.0.0.2\nnameserver fd00::1\nnameserver 10.0.0.3\n');
+    expect(hostResolvers([join(dir, 'stub'), join(dir, 'upstream')])).toEqual(['10.0.0.2', '10.0.0.3']);
+    expect(hostResolvers([join(dir, 'missing')])).toEqual([]);
+  });
+
+  it('lets nodes query those resolvers on port 53 only, before the metadata refusal', () => {
+    const text = fenceRules({ pool: POOL, egress: false, hostPorts: [], resolvers: ['10.0.0.2'] }).forward.map((rule) => rule.join(' '));
+    expect(text.slice(3, 6)).toEqual(['-d 10.0.0.2 -p udp --dport 53 -j RETURN', '-d 10.0.0.2 -p tcp --dport 53 -j RETURN', '-d 169.254.0.0/16 -j REJECT --reject-with icmp-admin-prohibited']);
+  });
+});
+
+describe('fenceChains', () => {
+  it('names chains after the instance, within the 28 characters iptables allows, distinct for long names', () => {
+    expect(fenceChains('default')).toEqual({ forward: 'SW-default-FWD', input: 'SW-default-IN' });
+    const a = fenceChains('a-very-long-instance-name-number-1');
+    const b = fenceChains('a-very-long-instance-name-number-2');
+    expect(a.forward.length).toBeLessThanOrEqual(28);
+    expect(a.forward).not.toBe(b.forward);
+  });
+});
+
+describe('NodeFence', () => {
+  function recorder(present: Set<string>) {
+    const calls: string[] = [];
+    const run: IptablesRunner = async (args, stdin) => {
+      calls.push(stdin === undefined ? args.join(' ') : `restore ${args.join(' ')}\n${stdin}`);
+      if (args[0] === '-C') return { code: present.has(args.slice(1).join(' ')) ? 0 : 1, stdout: '', stderr: '' };
+      if (args[0] === '-I') present.add([args[1], ...args.slice(3)].join(' '));
+      if (args[0] === '-D') present.delete(args.slice(1).join(' '));
+      return { code: 0, stdout: '', stderr: '' };
+    };
+    return { calls, run };
+  }
+
+  it('writes both chains in one restore and adds each jump only when it is missing', async () => {
+    const present = new Set<string>();
+    const { calls, run } = recorder(present);
+    const fence = new NodeFence('t1', { pool: POOL, egress: false, hostPorts: [] }, run);
+    await fence.install();
+    await fence.install();
+    expect(calls.filter((call) => call.startsWith('restore --noflush'))).toHaveLength(2);
+    expect(calls[0]).toContain(':SW-t1-FWD - [0:0]');
+    expect(calls.filter((call) => call.startsWith('-I '))).toEqual([`-I DOCKER-USER 1 -s ${POOL} -j SW-t1-FWD`, `-I INPUT 1 -s ${POOL} -j SW-t1-IN`]);
+    await fence.remove();
+    expect(present.size).toBe(0);
+    expect(calls.filter((call) => /^-[FX] /.test(call))).toEqual(['-F SW-t1-FWD', '-X SW-t1-FWD', '-F SW-t1-IN', '-X SW-t1-IN']);
+  });
+
+  it('fails loudly when iptables refuses, naming the command', async () => {
+    const fence = new NodeFence('t1', { pool: POOL, egress: false, hostPorts: [] }, async () => ({ code: 2, stdout: '', stderr: "Couldn't load target `DOCKER-USER'" }));
+    await expect(fence.install()).rejects.toThrow(/node fence: iptables --noflush failed: Couldn't load target/);
+  });
+});

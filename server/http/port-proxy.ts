@@ -168,6 +168,10 @@ export function createPortProxy(sessions: SessionManager, links: AppLinks, log: 
       return;
     }
     const upstream = connect(target.app.port, target.address);
+    // A node that takes the connection but never answers the upgrade does not hold the socket forever.
+    upstream.setTimeout(UPSTREAM_TIMEOUT_MS, () => {
+      if (upstream.bytesRead === 0) upstream.destroy(new Error('upstream timed out'));
+    });
     upstream.on('connect', () => {
       const lines = [`${req.method ?? 'GET'} ${target.path} HTTP/1.1`];
       for (const [name, value] of Object.entries(upstreamHeaders(req, target))) for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${v}`);

@@ -74,10 +74,10 @@ const ConfigSchema = z
         mode: z.enum(['open', 'code']).optional(),
         /** A shared code that lets self-paced learners start sessions in `code` mode (header `X-Access-Code`). */
         code: z.string().min(8, 'an access code needs at least 8 characters').optional(),
-        /** Sessions one client address may hold at once outside events. */
-        sessionsPerClient: z.coerce.number().int().min(1).default(3),
-        /** Session creations one client address may ask for per minute. */
-        createPerMinute: z.coerce.number().int().min(1).default(10),
+        /** Sessions one client address may hold at once outside events. Default: 3 in `code` mode, no cap in `open` mode (a class behind one NAT address). */
+        sessionsPerClient: z.coerce.number().int().min(1).optional(),
+        /** Session creations one client address may ask for per minute. Default: 10 in `code` mode, no limit in `open` mode. */
+        createPerMinute: z.coerce.number().int().min(1).optional(),
       })
       .prefault({}),
     ports: z
@@ -240,8 +240,20 @@ export function accessMode(config: Config): 'open' | 'code' {
   return config.access.mode ?? (LOOPBACK_HOSTS.has(config.host) || config.host.startsWith('127.') ? 'open' : 'code');
 }
 
+/** Who may start sessions, with the defaults resolved: caps per client address apply by default in `code` mode only. */
+export function sessionAccess(config: Config): { mode: 'open' | 'code'; code?: string; sessionsPerClient: number; createPerMinute: number } {
+  const mode = accessMode(config);
+  const unbounded = Number.MAX_SAFE_INTEGER;
+  return {
+    mode,
+    ...(config.access.code ? { code: config.access.code } : {}),
+    sessionsPerClient: config.access.sessionsPerClient ?? (mode === 'code' ? 3 : unbounded),
+    createPerMinute: config.access.createPerMinute ?? (mode === 'code' ? 10 : unbounded),
+  };
+}
+
 /** The app listener's port: `ports.listen`, else the workshop's port + 1 (any free port when the workshop's is 0). */
 export function appListenPort(config: Config): number {
   if (config.ports.listen !== undefined) return config.ports.listen;
-  return config.port === 0 ? 0 : config.port + 1;
+  return config.port === 0 || config.port === 65535 ? 0 : config.port + 1;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { setupChecks, type ChecksSetup } from './checks/setup-checks.js';
 import { setupClassroom, type ClassroomSetup } from './classroom/setup-classroom.js';
-import { accessMode, appListenPort, type Config } from './config.js';
+import { accessMode, appListenPort, sessionAccess, type Config } from './config.js';
 import { DockerEngine } from './engine/docker-engine.js';
 import { Grading } from './grading/grading.js';
 import { createApp } from './http/app.js';
@@ -87,7 +87,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const app = createApp({
     sessions,
     log,
-    access: { ...config.access, mode: accessMode(config) },
+    access: sessionAccess(config),
     staticDir: new URL('../client/dist/', import.meta.url).pathname,
     apiRouters: [
       ['/sessions', statusRouter(sessions)],

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreatedSessionView, SessionView } from '../../../shared/protocol.js';
-import { accessMode, loadConfig } from '../../../server/config.js';
+import { accessMode, loadConfig, sessionAccess } from '../../../server/config.js';
 import { createApp } from '../../../server/http/app.js';
 import type { SessionAccess } from '../../../server/http/sessions-routes.js';
 import { createLogger } from '../../../server/logger.js';
@@ -33,6 +33,13 @@ describe('who may start sessions', () => {
     expect(accessMode(loadConfig({ overrides: { host: '0.0.0.0' } }))).toBe('code');
     expect(accessMode(loadConfig({ overrides: { host: '0.0.0.0', access: { mode: 'open' } } }))).toBe('open');
     expect(accessMode(loadConfig({ env: { WORKSHOP_HOST: '192.168.1.4', WORKSHOP_ACCESS_MODE: 'open' } }))).toBe('open');
+  });
+
+  it('caps clients by default in code mode only, unless configured', () => {
+    expect(sessionAccess(loadConfig({ overrides: { host: '0.0.0.0' } }))).toMatchObject({ mode: 'code', sessionsPerClient: 3, createPerMinute: 10 });
+    expect(sessionAccess(loadConfig({ overrides: { host: '127.0.0.1' } })).sessionsPerClient).toBeGreaterThan(1000);
+    expect(sessionAccess(loadConfig({ overrides: { host: '127.0.0.1', access: { sessionsPerClient: 2 } } })).sessionsPerClient).toBe(2);
+    expect(() => loadConfig({ overrides: { access: { code: 'short' } } })).toThrow(/access.code/);
   });
 
   it('code mode without an access code: sessions only through events', async () => {

@@ -77,6 +77,11 @@ export const EXITED_CLOSE_CODE = TERMINAL_CLOSE.exited;
 
 /** Input waiting behind a resize, in bytes, above which the sender is asked to wait. */
 const INPUT_QUEUE_HIGH_WATER = 64 * 1024;
+/**
+ * Input not yet taken by the shell, in bytes, past which more is dropped: backpressure pauses one socket, but a
+ * client that reconnects and pastes again would otherwise pile up input the shell chews on for minutes.
+ */
+export const INPUT_BACKLOG_MAX = 256 * 1024;
 
 /**
  * One shell on one node, shared by any number of sockets and outliving them.
@@ -172,6 +177,7 @@ export class Terminal {
    * only while a resize is in flight.
    */
   private write(data: Buffer): void {
+    if (this.queuedInputBytes + (this.process?.stream.writableLength ?? 0) + data.length > INPUT_BACKLOG_MAX) return;
     if (this.resizesInFlight === 0 && this.queuedInputBytes === 0) {
       this.process?.stream.write(data);
       return;

@@ -260,12 +260,23 @@ describe('fuzz: REST and websocket input (Docker)', () => {
     console.log(`fuzz afterwards: health ok, ${containers.length} container(s) of this server, ${ours.length} of the session`);
     expect(containers.sort()).toEqual(ours.sort());
     expect(ours).toHaveLength(1);
-    // A terminal still opens and echoes.
+    // A terminal still opens and echoes (Ctrl-C and a fresh line first: the fuzz typed garbage into this shell).
     const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/sessions/${session.id}/nodes/node1/terminal?token=${session.token}`);
+    let output = '';
+    let refused: number | undefined;
+    let retry: NodeJS.Timeout | undefined;
     const echoed = await new Promise<boolean>((resolve) => {
-      let output = '';
-      const timer = setTimeout(() => resolve(false), 20_000);
-      ws.on('open', () => ws.send(Buffer.from('\x03\recho fuzz-$((6*7))\r'), { binary: true }));
+      const timer = setTimeout(() => resolve(false), 45_000);
+      const typeEcho = () => ws.send(Buffer.from('\x03\x03\recho fuzz-$((6*7))\r'), { binary: true });
+      ws.on('unexpected-response', (_req, res) => {
+        refused = res.statusCode;
+        resolve(false);
+      });
+      ws.on('error', () => undefined);
+      ws.on('open', () => {
+        typeEcho();
+        retry = setInterval(typeEcho, 5000);
+      });
       ws.on('message', (data, isBinary) => {
         if (!isBinary) return;
         output += String(data);
@@ -275,7 +286,8 @@ describe('fuzz: REST and websocket input (Docker)', () => {
         }
       });
     });
+    clearInterval(retry);
     ws.close();
-    expect(echoed).toBe(true);
+    expect(echoed, `terminal ${refused ? `refused with ${refused}` : `output: ${JSON.stringify(output.slice(-600))}`}`).toBe(true);
   });
 });

@@ -93,6 +93,42 @@ const ConfigSchema = z
         stuckMinutes: z.coerce.number().min(1).default(10),
       })
       .prefault({}),
+    // ── Who may start sessions, where learners' apps are served, and per-session bounds (docs/configuration.md). ──
+    access: z
+      .object({
+        /** `open`: anyone who reaches the server starts sessions; `code`: only through an event join or `access.code`. Default: `open` on loopback only. */
+        mode: z.enum(['open', 'code']).optional(),
+        /** A shared code that lets self-paced learners start sessions in `code` mode (header `X-Access-Code`). */
+        code: z.string().min(8, 'an access code needs at least 8 characters').optional(),
+        /** Sessions one client address may hold at once outside events. Default: 3 in `code` mode, no cap in `open` mode (a class behind one NAT address). */
+        sessionsPerClient: z.coerce.number().int().min(1).optional(),
+        /** Session creations one client address may ask for per minute. Default: 10 in `code` mode, no limit in `open` mode. */
+        createPerMinute: z.coerce.number().int().min(1).optional(),
+      })
+      .prefault({}),
+    ports: z
+      .object({
+        /** The learners' apps' own listener: a port (0: any free one). Default: the workshop's port + 1. */
+        listen: z.coerce.number().int().min(0).max(65535).optional(),
+        /** With a wildcard DNS name, each app gets its own origin: `<session>-<node>-<port>.<domain>`. */
+        domain: z.string().regex(/^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'a DNS name such as apps.example.com').optional(),
+        /** How browsers reach the app listener (behind a reverse proxy); its scheme and port are kept, a domain replaces its host. */
+        publicUrl: z.string().url().optional(),
+        /** A link to an app is good this long; the cookie it turns into lasts `cookieMinutes` (both capped by the session). */
+        linkSeconds: z.coerce.number().int().min(5).max(3600).default(60),
+        cookieMinutes: z.coerce.number().min(1).max(24 * 60).default(60),
+      })
+      .prefault({}),
+    perSession: z
+      .object({
+        /** A learner's own commands (the exec route) running at once; more are refused with 429. */
+        execs: z.coerce.number().int().min(1).max(64).default(4),
+        /** The server's commands for checks and status running at once on one session; more wait their turn. */
+        checks: z.coerce.number().int().min(1).max(64).default(4),
+        /** Websockets and port-proxy connections open at once. */
+        sockets: z.coerce.number().int().min(1).max(1000).default(32),
+      })
+      .prefault({}),
   })
   .strict();
 
@@ -135,6 +171,13 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_INSTRUCTOR_PASSWORD: 'instructorPassword',
   WORKSHOP_CHECK_INTERVAL_SECONDS: 'classroom.checkIntervalSeconds',
   WORKSHOP_STUCK_MINUTES: 'classroom.stuckMinutes',
+  WORKSHOP_ACCESS_MODE: 'access.mode',
+  WORKSHOP_ACCESS_CODE: 'access.code',
+  WORKSHOP_SESSIONS_PER_CLIENT: 'access.sessionsPerClient',
+  WORKSHOP_SESSIONS_PER_MINUTE: 'access.createPerMinute',
+  WORKSHOP_APPS_PORT: 'ports.listen',
+  WORKSHOP_APPS_DOMAIN: 'ports.domain',
+  WORKSHOP_APPS_PUBLIC_URL: 'ports.publicUrl',
 };
 
 export class ConfigError extends Error {}
@@ -222,4 +265,29 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
+
+/** `access.mode` as configured, else safe by default: `open` only when the server listens on loopback alone. */
+export function accessMode(config: Config): 'open' | 'code' {
+  return config.access.mode ?? (LOOPBACK_HOSTS.has(config.host) || config.host.startsWith('127.') ? 'open' : 'code');
+}
+
+/** Who may start sessions, with the defaults resolved: caps per client address apply by default in `code` mode only. */
+export function sessionAccess(config: Config): { mode: 'open' | 'code'; code?: string; sessionsPerClient: number; createPerMinute: number } {
+  const mode = accessMode(config);
+  const unbounded = Number.MAX_SAFE_INTEGER;
+  return {
+    mode,
+    ...(config.access.code ? { code: config.access.code } : {}),
+    sessionsPerClient: config.access.sessionsPerClient ?? (mode === 'code' ? 3 : unbounded),
+    createPerMinute: config.access.createPerMinute ?? (mode === 'code' ? 10 : unbounded),
+  };
+}
+
+/** The app listener's port: `ports.listen`, else the workshop's port + 1 (any free port when the workshop's is 0). */
+export function appListenPort(config: Config): number {
+  if (config.ports.listen !== undefined) return config.ports.listen;
+  return config.port === 0 || config.port === 65535 ? 0 : config.port + 1;
 }

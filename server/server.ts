@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { setupChecks, type ChecksSetup } from './checks/setup-checks.js';
 import { setupClassroom, type ClassroomSetup } from './classroom/setup-classroom.js';
-import type { Config } from './config.js';
+import { accessMode, appListenPort, sessionAccess, type Config } from './config.js';
 import { DockerEngine } from './engine/docker-engine.js';
 import { Grading } from './grading/grading.js';
 import { createApp } from './http/app.js';
+import { AppLinks } from './http/app-links.js';
 import { classroomRouter } from './http/classroom-routes.js';
 import { instructorRouter } from './http/instructor-routes.js';
 import { createPortProxy } from './http/port-proxy.js';
@@ -36,6 +37,9 @@ export interface RunningServer {
   classroom: ClassroomSetup;
   grading: Grading;
   http: Server;
+  /** The learners' apps' own listener (docs/terminals.md, "Port proxy"), and its URL. */
+  apps: Server;
+  appsUrl: string;
   log: Logger;
   /** Stops serving. Sessions end unless `keepSessions` (a restart then takes them back). */
   close(options?: { keepSessions?: boolean }): Promise<void>;
@@ -69,15 +73,26 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const checks = setupChecks({ config, db, sessions, lessons, log });
   const classroom = await setupClassroom({ config, db, sessions, lessons, progress: checks.runner, checkRuns: checks.runner, log, baseUrl: () => url });
   checks.schedule(classroom.classroom);
-  const terminals = setupTerminals(sessions, log, { watch: classroom.watch });
+  // Browsers' websockets are accepted from the workshop's own origin only (and its public URL behind a proxy).
+  const terminals = setupTerminals(sessions, log, { watch: classroom.watch, allowedOrigins: config.publicUrl ? [config.publicUrl] : [] });
   const lessonRoutes = setupLessons({ sessions, lessons, checks: checks.runner, terminals: terminals.hub });
   const grading = new Grading({ checks: checks.runner, results: checks.results, lessons, log });
-  const ports = createPortProxy(sessions, log);
+  let appsPort = 0;
+  const links = new AppLinks({
+    domain: config.ports.domain,
+    publicUrl: config.ports.publicUrl,
+    scheme: config.publicUrl?.startsWith('https:') ? 'https:' : 'http:',
+    listenPort: () => appsPort,
+    linkSeconds: config.ports.linkSeconds,
+    cookieMinutes: config.ports.cookieMinutes,
+  });
+  const ports = createPortProxy(sessions, links, log, { appOrigins: config.ports.publicUrl ? [config.ports.publicUrl] : [] });
 
   const { auth, hub } = classroom;
   const app = createApp({
     sessions,
     log,
+    access: sessionAccess(config),
     staticDir: new URL('../client/dist/', import.meta.url).pathname,
     apiRouters: [
       ['/sessions', statusRouter(sessions)],
@@ -95,14 +110,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => resolve());
+  // Learners' apps get a listener of their own: another origin, so an app never runs beside the workshop's pages.
+  const apps = createServer((req, res) => ports.handleApp(req, res));
+  apps.on('upgrade', (req, socket, head) => ports.upgradeApp(req, socket, head));
+  await listen(http, config.port, config.host);
+  await listen(apps, appListenPort(config), config.host).catch((error) => {
+    http.close();
+    throw error;
   });
   const { port } = http.address() as AddressInfo;
+  appsPort = (apps.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   url = config.publicUrl ?? `http://${host}:${port}`;
-  log.info({ url, backend: backend.kind }, 'server listening');
+  const appsUrl = config.ports.publicUrl ?? `http://${host}:${appsPort}`;
+  log.info({ url, apps: appsUrl, access: accessMode(config), backend: backend.kind }, 'server listening');
 
   return {
     url,
@@ -113,17 +134,29 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     classroom,
     grading,
     http,
+    apps,
+    appsUrl,
     log,
     async close(closeOptions = {}) {
       terminals.close();
       checks.close();
       classroom.close();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      for (const server of [http, apps]) server.closeAllConnections();
+      await Promise.all([http, apps].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
       await sessions.stop({ endSessions: !closeOptions.keepSessions });
       // Nodes kept for the next start stay fenced; the fence goes only with them.
       if (!closeOptions.keepSessions) await fence?.remove();
       db.close();
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -12,6 +12,17 @@ export function probeKey(spec: ProbeSpecification): string {
   return JSON.stringify({ node, service, command, file, url });
 }
 
+/** Where Docker mounts a service's secrets: a probe reading there reads a secret value. */
+const SECRETS_DIR = '/run/secrets/';
+
+/**
+ * Whether a probe reads a secret: its value may be compared, but it is never stored or shown (results keep only
+ * whether it matched), since check results reach the instructor's dashboard and grade exports.
+ */
+export function isSecretProbe(spec: ProbeSpecification): boolean {
+  return Boolean(spec.file?.startsWith(SECRETS_DIR) || spec.command?.includes(SECRETS_DIR));
+}
+
 /** Quotes a string for a POSIX shell: the only safe way to pass lesson text through `sh -c`. */
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;

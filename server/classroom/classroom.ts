@@ -116,7 +116,7 @@ export class Classroom {
     const event = this.deps.events.eventByCode(normalizeJoinCode(code));
     if (!event) throw notFound('no event has this join code');
     const now = this.now();
-    if (event.endedAt || (event.closesAt && now > event.closesAt)) throw new HttpError(410, 'event_closed', `the event "${event.name}" has ended`);
+    if (this.isOver(event)) throw new HttpError(410, 'event_closed', `the event "${event.name}" has ended`);
     if (event.opensAt && now < event.opensAt) throw new HttpError(403, 'event_not_open', `the event "${event.name}" opens at ${new Date(event.opensAt).toISOString()}`);
     if (this.deps.events.learnerCount(event.id) >= event.capacity) throw new HttpError(409, 'event_full', `the event "${event.name}" is full (${event.capacity} learners)`);
     if (this.deps.events.learners(event.id).some((l) => l.displayName.toLowerCase() === name.toLowerCase())) {
@@ -147,7 +147,24 @@ export class Classroom {
     if (!token) throw new HttpError(401, 'unauthorized', 'this route needs a learner token');
     const learner = this.deps.events.learnerByToken(tokenDigest(token));
     if (!learner) throw new HttpError(403, 'forbidden', 'this token does not belong to a learner');
+    // A learner's token lives as long as their event: once it has ended or closed, it opens nothing.
+    const event = this.deps.events.event(learner.eventId);
+    if (!event || this.isOver(event)) throw new HttpError(410, 'event_closed', 'the event of this learner has ended');
     return learner;
+  }
+
+  private isOver(event: EventRecord): boolean {
+    return event.endedAt !== undefined || (event.closesAt !== undefined && this.now() > event.closesAt);
+  }
+
+  /**
+   * Ends the events whose closing time has passed, as the instructor's "end" would: their learners' sessions end,
+   * so the learners' tokens (which also open those sessions) open nothing any more. Called on a timer.
+   */
+  async closeDueEvents(): Promise<number> {
+    const due = this.deps.events.events().filter((event) => !event.endedAt && event.closesAt !== undefined && this.now() > event.closesAt);
+    for (const event of due) await this.endEvent(event.id);
+    return due.length;
   }
 
   learner(id: string): LearnerRecord {

@@ -42,6 +42,11 @@ export async function setupClassroom(deps: {
   deps.checkRuns.onRun((event) => classroom.onCheckRun(event));
   const unsubscribe = sessions.onEnded(({ sessionId }) => hub.publish(sessionChannel(sessionId), { type: 'session-ended' }));
   classroom.resumeWarmPools();
+  // Events close on their own at `closesAt`; their learners' sessions (and so their tokens) end with them.
+  const closer = setInterval(() => {
+    classroom.closeDueEvents().catch((error) => log.error({ err: error }, 'could not close an event past its closing time'));
+  }, config.sessions.sweepSeconds * 1000);
+  closer.unref();
 
   return {
     events,
@@ -53,6 +58,7 @@ export async function setupClassroom(deps: {
       return classroom.runningSession(classroom.learner(learnerId));
     },
     close() {
+      clearInterval(closer);
       unsubscribe();
       hub.close();
     },

@@ -3,6 +3,14 @@ import { renderFailure, type FindingLanguage } from '../../shared/i18n/render-fi
 import type { GradeReport } from './grade-report.js';
 
 /**
+ * A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) gets a leading
+ * `'`, so a display name such as `=HYPERLINK(…)` stays text (OWASP "CSV injection"). Numbers stay numbers.
+ */
+export function csvCell(value: string | number): string | number {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
  * One row per learner, one column per check (points counted), then the total and the rule that graded it
  * (`earned` or `final-state`): for a spreadsheet or an LMS import.
  */
@@ -10,7 +18,7 @@ export function reportsToCsv(reports: GradeReport[]): string {
   const checks = reports[0]?.checks ?? [];
   const header = ['learner', ...checks.map((c) => `${c.id} ${c.title} (${c.possible})`), 'total', 'possible', 'rule'];
   const rows = reports.map((r) => [r.learner, ...r.checks.map((c) => c.earned), r.earned, r.possible, r.rule]);
-  return stringify([header, ...rows]);
+  return stringify([header, ...rows].map((row) => row.map(csvCell)));
 }
 
 function xml(text: string): string {

@@ -3,7 +3,7 @@ import { parseCookie } from 'cookie';
 
 export const INSTRUCTOR_COOKIE = 'workshop_instructor';
 export const LEARNER_COOKIE = 'workshop_learner';
-/** Set by the port proxy for pages opened from a node's published port, scoped to the session's node paths. */
+/** Set by earlier versions' port proxy on the workshop's origin; still stripped before anything reaches an app. */
 export const PORT_COOKIE = 'workshop_token';
 
 export interface Credential {
@@ -38,13 +38,22 @@ export function sessionToken(req: IncomingMessage): string | undefined {
   return readCredential(req)?.token;
 }
 
-/** A Cookie header without one cookie, left as sent otherwise (the port proxy keeps its own cookie from the node). */
-export function withoutCookie(header: string | undefined, name: string): string {
+/** A Cookie header without the named cookies, the others left as sent. */
+export function withoutCookies(header: string | undefined, names: readonly string[]): string {
   return (header ?? '')
     .split(';')
     .map((part) => part.trim())
-    .filter((part) => part && part.split('=')[0].trim() !== name)
+    .filter((part) => part && !names.includes(part.split('=')[0].trim()))
     .join('; ');
+}
+
+/** Every value of one cookie name in a Cookie header (a browser sends one per matching path). */
+export function cookieValues(header: string | undefined, name: string): string[] {
+  return (header ?? '')
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => part.split('=')[0].trim() === name)
+    .map((part) => part.slice(part.indexOf('=') + 1).trim());
 }
 
 export const cookieOptions = (maxAgeMs: number) => ({ httpOnly: true, sameSite: 'strict' as const, path: '/', maxAge: maxAgeMs });

@@ -10,6 +10,7 @@ import type { SessionStore } from '../store/session-store.js';
 import { Capacity, type Reservation } from './capacity.js';
 import { execLimits, type ExecProfile } from './exec-profiles.js';
 import { Session, type SessionNode, type SessionOwner } from './session.js';
+import { SessionLimits } from './session-limits.js';
 import { formSwarm, joinSwarm } from './swarm-former.js';
 import { WarmPool, poolKey } from './warm-pool.js';
 
@@ -45,6 +46,8 @@ export class SessionManager {
    */
   private readonly startNode: LimitFunction;
   private readonly listeners = new Set<(event: { type: 'ended'; sessionId: string }) => void>();
+  /** Per-session bounds on commands and sockets (config `perSession`). */
+  private readonly limits: SessionLimits;
 
   constructor(
     private readonly backend: NodeBackend,
@@ -55,6 +58,7 @@ export class SessionManager {
   ) {
     this.capacity = new Capacity(config.limits);
     this.startNode = pLimit(config.limits.concurrentNodeStarts);
+    this.limits = new SessionLimits(config.perSession);
     this.pool = new WarmPool<PreparedSession>(
       { ...config.sessions.pool },
       (key) => {
@@ -251,6 +255,7 @@ export class SessionManager {
     await this.destroy(id, nodes, session.network);
     this.reservations.get(id)?.release();
     this.reservations.delete(id);
+    this.limits.forget(id);
     this.log.info({ session: id, reason }, 'session ended');
     for (const listener of this.listeners) listener({ type: 'ended', sessionId: id });
   }
@@ -301,7 +306,21 @@ export class SessionManager {
     if (Buffer.byteLength(command) > limits.commandMaxBytes) {
       throw new HttpError(413, 'command_too_large', `a command is at most ${limits.commandMaxBytes} bytes`);
     }
-    return this.backend.exec(this.node(session, name), command, execLimits('command', limits, timeoutSeconds));
+    const node = this.node(session, name);
+    const release = this.limits.acquire(session.id, 'execs');
+    try {
+      return await this.backend.exec(node, command, execLimits('command', limits, timeoutSeconds));
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Holds one of the session's socket slots (a terminal, a proxied connection to a node) until the returned
+   * function is called; throws 429 when the session has as many open as it may.
+   */
+  holdSocket(session: Session): () => void {
+    return this.limits.acquire(session.id, 'sockets');
   }
 
   /** Runs the server's own commands (checks, placeholder lookups, status) on a session's nodes, under that purpose's limits. */
@@ -310,7 +329,7 @@ export class SessionManager {
     return (name, command) => {
       const node = session.nodes.get(name);
       if (!node) return Promise.reject(new Error(`no node ${name}`));
-      return this.backend.exec(node, command, limits);
+      return this.limits.queued(session.id, () => this.backend.exec(node, command, limits));
     };
   }
 

@@ -27,7 +27,7 @@ export interface SessionRecord {
   network: SessionNetwork;
   createdAt: number;
   lastActivity: number;
-  /** Extra time granted by "extend", on top of the hard maximum. */
+  /** Unused since "extend" stopped moving the hard maximum (always written as 0); kept so stored rows still load. */
   extendedMs: number;
   lesson?: string;
   /** The learner who owns the session (classroom): their token opens it too, and its check results are theirs. */
@@ -45,7 +45,6 @@ export class Session {
   readonly lesson?: string;
   readonly nodes = new Map<string, SessionNode>();
   lastActivity: number;
-  private extendedMs: number;
   private readonly tokenDigest: Buffer;
   readonly owner?: SessionOwner;
 
@@ -60,7 +59,6 @@ export class Session {
     this.network = record.network;
     this.createdAt = record.createdAt;
     this.lastActivity = record.lastActivity;
-    this.extendedMs = record.extendedMs;
     this.lesson = record.lesson;
     this.owner = record.owner;
     for (const node of record.nodes) this.nodes.set(node.name, node);
@@ -75,7 +73,7 @@ export class Session {
       network: this.network,
       createdAt: this.createdAt,
       lastActivity: this.lastActivity,
-      extendedMs: this.extendedMs,
+      extendedMs: 0,
       ...(this.lesson ? { lesson: this.lesson } : {}),
       ...(this.owner ? { owner: this.owner } : {}),
       nodes: [...this.nodes.values()],
@@ -92,16 +90,21 @@ export class Session {
     this.lastActivity = Math.max(this.lastActivity, now);
   }
 
-  /** Pushes the hard limit out by the given time, at most one idle period at a time. */
+  /**
+   * "Extend": a full idle period from now, but never past the hard maximum (`sessions.maxMinutes` after
+   * creation), which nothing moves, so a session cannot be kept alive forever.
+   */
   extend(now: number): void {
     this.touch(now);
-    const hardLimit = this.createdAt + this.lifetime.maxMs + this.extendedMs;
-    const wanted = now + this.lifetime.idleMs;
-    if (wanted > hardLimit) this.extendedMs += wanted - hardLimit;
+  }
+
+  /** The hard maximum: creation plus `maxMinutes`. Rows stored by older versions may carry `extendedMs`; it no longer counts. */
+  hardLimit(): number {
+    return this.createdAt + this.lifetime.maxMs;
   }
 
   expiresAt(): number {
-    return Math.min(this.lastActivity + this.lifetime.idleMs, this.createdAt + this.lifetime.maxMs + this.extendedMs);
+    return Math.min(this.lastActivity + this.lifetime.idleMs, this.hardLimit());
   }
 
   isExpired(now: number): boolean {

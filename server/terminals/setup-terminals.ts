@@ -5,6 +5,7 @@ import { NODE_NAME, TERMINAL_CLOSE, TerminalQuerySchema } from '../../shared/pro
 import { HttpError, badRequest } from '../errors.js';
 import { INSTRUCTOR_COOKIE, credential, sessionToken } from '../http/credentials.js';
 import { refuseUpgrade } from '../http/error-body.js';
+import { requireSameOrigin } from '../http/websocket-origin.js';
 import type { Logger } from '../logger.js';
 import type { Session } from '../sessions/session.js';
 import type { SessionManager } from '../sessions/session-manager.js';
@@ -20,6 +21,9 @@ const WATCH_PATH = /^\/api\/instructor\/learners\/([a-z0-9]{1,32})\/nodes\/([^/]
 /** Resolves an instructor's credential and a learner to the session they may watch (read-only), or throws an HttpError. */
 export type WatchAuthorizer = (instructorToken: string | undefined, learnerId: string) => Session;
 const HEARTBEAT_MS = 30_000;
+/** Frames a client may send before its terminal is attached (a shell starting takes a moment); more closes the socket. */
+export const PRE_ATTACH_MAX_BYTES = 64 * 1024;
+export const PRE_ATTACH_MAX_FRAMES = 256;
 
 export interface Terminals {
   hub: TerminalHub;
@@ -32,8 +36,12 @@ export interface Terminals {
  * The terminal websocket: `/api/sessions/:id/nodes/:node/terminal?token=…&since=…` (docs/terminals.md), and
  * with `watch` the instructor's read-only view of a learner's terminals.
  */
-export function setupTerminals(sessions: SessionManager, log: Logger, options: { watch?: WatchAuthorizer; hub?: TerminalHub } = {}): Terminals {
-  const { watch, hub = new TerminalHub() } = options;
+export function setupTerminals(
+  sessions: SessionManager,
+  log: Logger,
+  options: { watch?: WatchAuthorizer; hub?: TerminalHub; /** Origins accepted besides the socket's own (the public URL). */ allowedOrigins?: readonly string[] } = {},
+): Terminals {
+  const { watch, hub = new TerminalHub(), allowedOrigins = [] } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
   const unsubscribe = sessions.onEnded(({ sessionId }) => hub.closeSession(sessionId));
   const alive = new WeakSet<WebSocket>();
@@ -59,7 +67,9 @@ export function setupTerminals(sessions: SessionManager, log: Logger, options: {
     let sessionId = pathId;
     let terminal;
     let query;
+    let releaseSocket: () => void;
     try {
+      requireSameOrigin(req, allowedOrigins);
       let session: Session;
       if (readonly) {
         if (!watch) throw new HttpError(404, 'not_found', 'read-only terminals are not available');
@@ -73,6 +83,8 @@ export function setupTerminals(sessions: SessionManager, log: Logger, options: {
       const parsed = TerminalQuerySchema.safeParse(Object.fromEntries(url.searchParams));
       if (!parsed.success) throw badRequest(`invalid query: ${firstIssueMessage(parsed.error)}`);
       query = parsed.data;
+      // A watching instructor is not the learner: their sockets do not count against the learner's session.
+      releaseSocket = readonly ? () => undefined : sessions.holdSocket(session);
       terminal = hub.terminal(
         session.id,
         nodeName,
@@ -84,6 +96,7 @@ export function setupTerminals(sessions: SessionManager, log: Logger, options: {
       return true;
     }
     const { since, epoch, cols, rows } = query;
+    socket.once('close', () => releaseSocket());
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
@@ -97,9 +110,24 @@ export function setupTerminals(sessions: SessionManager, log: Logger, options: {
       };
       let attachment: Attachment | undefined;
       const early: Array<[Buffer, boolean]> = [];
+      let earlyBytes = 0;
       const handle = (data: Buffer, isBinary: boolean) => {
-        if (!attachment) return void early.push([data, isBinary]);
-        if (isBinary) return attachment.input(data);
+        if (!attachment) {
+          earlyBytes += data.length;
+          if (earlyBytes > PRE_ATTACH_MAX_BYTES || early.length >= PRE_ATTACH_MAX_FRAMES) {
+            early.length = 0;
+            return void ws.close(1008, 'too much input before the terminal attached');
+          }
+          return void early.push([data, isBinary]);
+        }
+        if (isBinary) {
+          // Backpressure on keystrokes: while the shell's input is full, stop reading this socket.
+          if (!attachment.input(data) && !ws.isPaused) {
+            ws.pause();
+            attachment.whenWritable(() => ws.resume());
+          }
+          return;
+        }
         const parsed = parseControlFrame(data.toString('utf8'));
         if (!parsed.ok) return sink.sendText({ type: 'error', message: parsed.error });
         const message = parsed.message;

@@ -53,7 +53,13 @@ export interface AttachOptions {
 }
 
 export interface Attachment {
-  input(data: Buffer): void;
+  /**
+   * Keystrokes for the shell. Returns false when the shell's input is congested (its stdin stream is full, or
+   * input waits behind a resize): the caller stops reading its socket until `whenWritable` calls back.
+   */
+  input(data: Buffer): boolean;
+  /** Calls back once (now, if it already is) when the shell takes input again. */
+  whenWritable(callback: () => void): void;
   resize(size: Size): void;
   /** The client's own flow control: hold output while its terminal emulator catches up. */
   flow(paused: boolean): void;
@@ -68,6 +74,14 @@ interface Watcher {
 }
 
 export const EXITED_CLOSE_CODE = TERMINAL_CLOSE.exited;
+
+/** Input waiting behind a resize, in bytes, above which the sender is asked to wait. */
+const INPUT_QUEUE_HIGH_WATER = 64 * 1024;
+/**
+ * Input not yet taken by the shell, in bytes, past which more is dropped: backpressure pauses one socket, but a
+ * client that reconnects and pastes again would otherwise pile up input the shell chews on for minutes.
+ */
+export const INPUT_BACKLOG_MAX = 256 * 1024;
 
 /**
  * One shell on one node, shared by any number of sockets and outliving them.
@@ -91,6 +105,9 @@ export class Terminal {
   /** Input and resizes in the order the client sent them (see write). */
   private ordered: Promise<void> = Promise.resolve();
   private resizesInFlight = 0;
+  /** Input bytes queued behind a resize; with the stream's own buffer, what keystroke backpressure watches. */
+  private queuedInputBytes = 0;
+  private readonly writableWaiters = new Set<() => void>();
 
   constructor(
     private readonly spawn: SpawnTerminal,
@@ -134,6 +151,11 @@ export class Terminal {
     return {
       input: (data) => {
         if (!watcher.readonly && this.watchers.has(watcher)) this.write(data);
+        return !this.inputCongested();
+      },
+      whenWritable: (callback) => {
+        if (!this.inputCongested()) callback();
+        else this.writableWaiters.add(callback);
       },
       resize: (size) => {
         if (watcher.readonly || !this.watchers.has(watcher)) return;
@@ -155,8 +177,29 @@ export class Terminal {
    * only while a resize is in flight.
    */
   private write(data: Buffer): void {
-    if (this.resizesInFlight === 0) this.process?.stream.write(data);
-    else this.ordered = this.ordered.then(() => void this.process?.stream.write(data));
+    if (this.queuedInputBytes + (this.process?.stream.writableLength ?? 0) + data.length > INPUT_BACKLOG_MAX) return;
+    if (this.resizesInFlight === 0 && this.queuedInputBytes === 0) {
+      this.process?.stream.write(data);
+      return;
+    }
+    this.queuedInputBytes += data.length;
+    this.ordered = this.ordered.then(() => {
+      this.queuedInputBytes -= data.length;
+      this.process?.stream.write(data);
+      this.wakeWriters();
+    });
+  }
+
+  /** Whether keystrokes should wait: the shell's stdin is full, or too much waits behind a resize. */
+  private inputCongested(): boolean {
+    return this.queuedInputBytes > INPUT_QUEUE_HIGH_WATER || (this.process?.stream.writableNeedDrain ?? false);
+  }
+
+  private wakeWriters(): void {
+    if (this.inputCongested() && !this.closed && this.process) return;
+    const waiting = [...this.writableWaiters];
+    this.writableWaiters.clear();
+    for (const callback of waiting) callback();
   }
 
   private resizeInOrder(size: Size): void {
@@ -185,6 +228,7 @@ export class Terminal {
     const process = this.process;
     this.process = undefined;
     process?.stream.destroy();
+    this.wakeWriters();
     for (const watcher of this.watchers) watcher.sink.close(code, reason);
     this.watchers.clear();
   }
@@ -222,6 +266,7 @@ export class Terminal {
       this.throttle(chunk.length);
     });
     stream.on('error', () => undefined);
+    stream.on('drain', () => this.wakeWriters());
     let ended = false;
     const onEnd = () => {
       if (ended) return;
@@ -236,6 +281,7 @@ export class Terminal {
   private async exited(process: TerminalProcess): Promise<void> {
     if (this.process !== process) return;
     this.process = undefined;
+    this.wakeWriters();
     this.batcher.flush();
     const code = (await process.exitCode?.().catch(() => null)) ?? null;
     if (this.closed) return;

@@ -1,10 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
 import type { CreatedSessionView } from '../../shared/protocol.js';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
@@ -78,77 +75,5 @@ describe('terminals on the local provider', () => {
     const term = await TerminalClient.open(server.url, session.id, 'node1', { token: session.token });
     await fetch(`${server.url}/api/sessions/${session.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${session.token}` } });
     await term.waitFor(() => term.closed?.code === 4001, 5000);
-  });
-});
-
-describe('port proxy to a local node', () => {
-  let server: RunningServer;
-  let session: CreatedSessionView;
-  let upstream: Server;
-  let upstreamPort: number;
-  const seen: Array<{ url?: string; auth?: string; cookie?: string; body: string }> = [];
-  const dataDir = mkdtempSync(join(tmpdir(), 'sw-local-ports-'));
-
-  beforeAll(async () => {
-    // A stand-in for a learner's app: echoes what it received, and answers websockets.
-    upstream = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        seen.push({ url: req.url, auth: req.headers.authorization, cookie: req.headers.cookie, body });
-        if (req.url === '/moved') return void res.writeHead(302, { location: '/elsewhere' }).end();
-        res.end(`app saw ${req.method} ${req.url} ${body}`);
-      });
-    });
-    const wss = new WebSocketServer({ server: upstream });
-    wss.on('connection', (ws) => ws.on('message', (data) => ws.send(`echo:${data}`)));
-    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    upstreamPort = (upstream.address() as AddressInfo).port;
-    server = await startServer(loadConfig({ overrides: { port: 0, host: '127.0.0.1', instance: 't-ports-local', dataDir, localProvider: true, logLevel: 'silent' } }));
-    const res = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ template: 'single' }) });
-    session = (await res.json()) as CreatedSessionView;
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    upstream?.closeAllConnections();
-    await new Promise((resolve) => upstream?.close(resolve));
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const base = () => `${server.url}/api/sessions/${session.id}/nodes/node1/ports/${upstreamPort}`;
-
-  it('forwards method, path, query and an unparsed JSON body, without the token', async () => {
-    const res = await fetch(`${base()}/api/items?x=1&token=${session.token}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: `workshop_token=${session.token}; theirs=1` },
-      body: '{"a": 1}',
-    });
-    expect(await res.text()).toBe('app saw POST /api/items?x=1 {"a": 1}');
-    expect(seen.at(-1)).toEqual({ url: '/api/items?x=1', auth: undefined, cookie: 'theirs=1', body: '{"a": 1}' });
-  });
-
-  it('keeps redirects under the proxy prefix', async () => {
-    const res = await fetch(`${base()}/moved`, { headers: { authorization: `Bearer ${session.token}` }, redirect: 'manual' });
-    expect(res.headers.get('location')).toBe(`/api/sessions/${session.id}/nodes/node1/ports/${upstreamPort}/elsewhere`);
-  });
-
-  it('proxies websockets, and refuses them without the token', async () => {
-    const url = `${base().replace(/^http/, 'ws')}/socket?token=${session.token}`;
-    const ws = new WebSocket(url);
-    const reply = await new Promise<string>((resolve, reject) => {
-      ws.on('open', () => ws.send('hi'));
-      ws.on('message', (data) => resolve(String(data)));
-      ws.on('error', reject);
-    });
-    expect(reply).toBe('echo:hi');
-    ws.close();
-    const status = await new Promise<number | undefined>((resolve) => {
-      const bad = new WebSocket(`${base().replace(/^http/, 'ws')}/socket`);
-      bad.on('unexpected-response', (_req, res) => resolve(res.statusCode));
-      bad.on('open', () => resolve(undefined));
-      bad.on('error', () => undefined);
-    });
-    expect(status).toBe(401);
   });
 });

@@ -36,30 +36,28 @@ describe('published ports (Docker)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('proxies HTTP to a port published on the node', async () => {
-    const res = await fetch(`${server.url}${portPath(8080)}`, { headers: auth() });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/web version 1 served by \w+/);
-  });
+  /** Follows the workshop's port link to the app's own origin, as a browser does (cookie included). */
+  async function fetchApp(port: number): Promise<Response> {
+    const link = await fetch(`${server.url}${portPath(port)}?token=${encodeURIComponent(session.token)}`, { redirect: 'manual' });
+    expect(link.status).toBe(302);
+    const onAppOrigin = await fetch(link.headers.get('location')!, { redirect: 'manual' });
+    expect(onAppOrigin.status).toBe(302);
+    const cookie = (onAppOrigin.headers.get('set-cookie') ?? '').split(';')[0];
+    return fetch(new URL(onAppOrigin.headers.get('location')!, server.appsUrl), { headers: { cookie } });
+  }
 
-  it('swaps a token in the query for a cookie and a clean URL, so links work in a new tab', async () => {
-    const first = await fetch(`${server.url}${portPath(8080)}?token=${encodeURIComponent(session.token)}`, { redirect: 'manual' });
-    expect(first.status).toBe(302);
-    expect(first.headers.get('location')).toBe(portPath(8080));
-    const cookie = first.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(new RegExp(`^workshop_token=[^;]+; Path=/api/sessions/${session.id}/nodes/; HttpOnly`));
-    const page = await fetch(`${server.url}${portPath(8081)}`, { headers: { cookie: cookie.split(';')[0] } });
-    expect(await page.text()).toMatch(/web version 2 served by/);
-    const bare = await fetch(`${server.url}${portPath(8081, '')}`, { headers: auth(), redirect: 'manual' });
-    expect(bare.status).toBe(302);
-    expect(bare.headers.get('location')).toBe(portPath(8081));
+  it('proxies HTTP to ports published on the node, on the apps\' own origin', async () => {
+    const service = await fetchApp(8080);
+    expect(service.status).toBe(200);
+    expect(await service.text()).toMatch(/web version 1 served by \w+/);
+    expect(await (await fetchApp(8081)).text()).toMatch(/web version 2 served by/);
   });
 
   it('refuses a missing or wrong token and says when nothing listens', async () => {
-    expect((await fetch(`${server.url}${portPath(8080)}`)).status).toBe(401);
-    expect((await fetch(`${server.url}${portPath(8080)}`, { headers: { authorization: 'Bearer nope' } })).status).toBe(403);
-    expect((await fetch(`${server.url}/api/sessions/${session.id}/nodes/node7/ports/8080/`, { headers: auth() })).status).toBe(404);
-    expect((await fetch(`${server.url}${portPath(9)}`, { headers: auth() })).status).toBe(502);
+    expect((await fetch(`${server.url}${portPath(8080)}`, { redirect: 'manual' })).status).toBe(401);
+    expect((await fetch(`${server.url}${portPath(8080)}`, { headers: { authorization: 'Bearer nope' }, redirect: 'manual' })).status).toBe(403);
+    expect((await fetch(`${server.url}/api/sessions/${session.id}/nodes/node7/ports/8080/`, { headers: auth(), redirect: 'manual' })).status).toBe(404);
+    expect((await fetchApp(9)).status).toBe(502);
   });
 
   it('lists the node role and its published ports', async () => {

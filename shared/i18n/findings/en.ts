@@ -216,6 +216,14 @@ export const en = {
     noMatch: '{{probe}}: output does not match `{{pattern}}` ({{shown}})',
     exits: '{{probe}} exits with {{exitCode}}',
     exitsOther: '{{probe}}: exits with {{exitCode}}, expected {{wanted}} (output: `{{output}}`)',
+    /** A probe of a secret never quotes a value: it says whether the value matched. */
+    secret: {
+      matches: '{{probe}} holds the expected value',
+      differs: '{{probe}}: output is not the expected value',
+      hides: '{{probe}} does not show the given value',
+      showsUnwanted: '{{probe}}: output contains the given value, expected it not to',
+      exitsOther: '{{probe}}: exits with {{exitCode}}, expected {{wanted}}',
+    },
   },
   custom: {
     unknown: 'unknown custom check `{{name}}`',

@@ -198,6 +198,13 @@ export const ko: FindingCatalogue = {
     noMatch: '{{probe}}: 출력이 `{{pattern}}`와(과) 일치하지 않음 ({{shown}})',
     exits: '{{probe}}: 종료 코드 {{exitCode}}',
     exitsOther: '{{probe}}: 종료 코드 {{exitCode}}, 기대값 {{wanted}} (출력: `{{output}}`)',
+    secret: {
+      matches: '{{probe}}: 기대한 값과 일치',
+      differs: '{{probe}}: 출력이 기대한 값과 다름',
+      hides: '{{probe}}: 주어진 값이 나오지 않음',
+      showsUnwanted: '{{probe}}: 출력에 주어진 값이 있음, 나오지 않아야 함',
+      exitsOther: '{{probe}}: 종료 코드 {{exitCode}}, 기대값 {{wanted}}',
+    },
   },
   custom: {
     unknown: '알 수 없는 사용자 정의 점검 `{{name}}`',

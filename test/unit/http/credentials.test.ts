@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { CapacityError, HttpError } from '../../../server/errors.js';
-import { PORT_COOKIE, credential, readCredential, sessionToken, withoutCookie } from '../../../server/http/credentials.js';
+import { PORT_COOKIE, credential, readCredential, sessionToken, cookieValues, withoutCookies } from '../../../server/http/credentials.js';
 import { toHttpError } from '../../../server/http/error-body.js';
 import { BlockNotFoundError } from '../../../server/lessons/block-command.js';
 
@@ -22,9 +22,14 @@ describe('the credential parser', () => {
     expect(credential(request('/x', { cookie: 'workshop_learner=l' }), 'workshop_learner')).toBe('l');
   });
 
-  it('strips only its own cookie from what goes upstream', () => {
-    expect(withoutCookie(`a=1; ${PORT_COOKIE}=secret; b="x y"`, PORT_COOKIE)).toBe('a=1; b="x y"');
-    expect(withoutCookie(undefined, PORT_COOKIE)).toBe('');
+  it('strips only the named cookies from what goes upstream', () => {
+    expect(withoutCookies(`a=1; ${PORT_COOKIE}=secret; b="x y"; workshop_instructor=i`, [PORT_COOKIE, 'workshop_instructor'])).toBe('a=1; b="x y"');
+    expect(withoutCookies(undefined, [PORT_COOKIE])).toBe('');
+  });
+
+  it('reads every value of a cookie sent for several paths', () => {
+    expect(cookieValues('workshop_app=1.a; x=2; workshop_app=3.b=c', 'workshop_app')).toEqual(['1.a', '3.b=c']);
+    expect(cookieValues(undefined, 'workshop_app')).toEqual([]);
   });
 });
 

@@ -29,7 +29,11 @@ const probed = withProbes([
   [{ service: 'web', command: 'cat /etc/web/web.conf' }, { ran: true, exitCode: 0, output: 'listen 80\nname web\n' }],
   [{ service: 'web', node: 'node1', command: 'cat /missing' }, { ran: true, exitCode: 1, output: 'cat: /missing: No such file' }],
   [{ node: 'node2', file: '/etc/hostname' }, { ran: false, exitCode: -1, output: 'node `node2` cannot be read: timeout' }],
+  [{ service: 'web', file: '/run/secrets/db-password' }, { ran: true, exitCode: 0, output: 's3cret' }],
+  [{ service: 'web', command: 'cat /run/secrets/db-password; exit 3' }, { ran: true, exitCode: 3, output: 's3cret' }],
 ]);
+const secretFile = { service: 'web', file: '/run/secrets/db-password' };
+const secretCommand = { service: 'web', command: 'cat /run/secrets/db-password; exit 3' };
 const web = { service: 'web', command: 'cat /etc/web/web.conf' };
 
 const noLeader = variant('swarm-1m2w-services', (m) => {
@@ -151,6 +155,9 @@ const EXTRA: Array<[ClusterSnapshot, Record<string, unknown>]> = [
   [probed, { probe: web, contains: 'debug', not_contains: 'listen', equals: 'other', matches: '^debug', exit_code: 3 }],
   [probed, { probe: { service: 'web', node: 'node1', command: 'cat /missing' } }],
   [probed, { probe: { node: 'node2', file: '/etc/hostname' } }],
+  [probed, { probe: secretFile, equals: 's3cret', not_contains: 'other' }],
+  [probed, { probe: secretFile, contains: 'nope', not_contains: 's3cret' }],
+  [probed, { probe: secretCommand, matches: '^s3', exit_code: 0 }],
 ];
 
 async function everyResult(): Promise<AssertionResult[]> {

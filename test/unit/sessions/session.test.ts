@@ -32,10 +32,18 @@ describe('Session', () => {
     expect(s.expiresAt()).toBe(60 * minute);
   });
 
-  it('extend moves the hard maximum so a full idle period is left', () => {
+  it('extend gives a full idle period again, but never passes the hard maximum', () => {
     const { session: s } = session();
-    s.extend(55 * minute);
-    expect(s.expiresAt()).toBe(65 * minute);
+    s.extend(20 * minute);
+    expect(s.expiresAt()).toBe(30 * minute);
+    for (let at = 25; at <= 70; at += 5) s.extend(at * minute);
+    expect(s.expiresAt()).toBe(60 * minute);
+    expect(s.isExpired(60 * minute)).toBe(true);
+  });
+
+  it('a row stored with extra time from an older version still ends at the hard maximum', () => {
+    const record = { id: 'abc', tokenDigest: newToken().digest, template: 'single' as const, swarm: false, network: { id: 'n', name: 'n' }, createdAt: 0, lastActivity: 58 * minute, extendedMs: 30 * minute, nodes: [] };
+    expect(new Session(record, { idleMs: 10 * minute, maxMs: 60 * minute }).expiresAt()).toBe(60 * minute);
   });
 
   it('makes ids fit for container names', () => {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -67,6 +67,16 @@ const ConfigSchema = z
         stuckMinutes: z.coerce.number().min(1).default(10),
       })
       .prefault({}),
+
+    // Authoring and operations (issue 13): operators' own lessons with live reload, and the metrics endpoint.
+    /** Folders of an operator's own lessons, served next to the built-in ones; a lesson with a built-in lesson's id replaces it. */
+    lessonsDirs: z.array(z.string().min(1)).default([]),
+    /** false: serve only the lessons of `lessonsDirs`, not the built-in ones of `lessonsDir`. */
+    builtInLessons: z.boolean().default(true),
+    /** Re-reads a lesson when its file changes and shows its lint problems on its page (docs/lessons.md). */
+    watchLessons: z.boolean().default(true),
+    /** When set, `GET /metrics` needs `Authorization: Bearer <this>` (docs/operations.md). */
+    metricsToken: z.string().min(16, 'the metrics token needs at least 16 characters').optional(),
   })
   .strict();
 
@@ -103,6 +113,10 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_INSTRUCTOR_PASSWORD: 'instructorPassword',
   WORKSHOP_CHECK_INTERVAL_SECONDS: 'classroom.checkIntervalSeconds',
   WORKSHOP_STUCK_MINUTES: 'classroom.stuckMinutes',
+  WORKSHOP_LESSONS_DIRS: 'lessonsDirs',
+  WORKSHOP_BUILTIN_LESSONS: 'builtInLessons',
+  WORKSHOP_WATCH_LESSONS: 'watchLessons',
+  WORKSHOP_METRICS_TOKEN: 'metricsToken',
 };
 
 export class ConfigError extends Error {}
@@ -110,6 +124,9 @@ export class ConfigError extends Error {}
 /** A few settings have a compact form in the environment: booleans, and the pool as `key=count,key=count`. */
 function fromEnvironment(path: string, value: string): unknown {
   if (path === 'localProvider') return value === 'true' || value === '1';
+  // Authoring: switches as true/false (or 1/0), folders as a list like PATH (colon-separated).
+  if (path === 'builtInLessons' || path === 'watchLessons') return !(value === 'false' || value === '0');
+  if (path === 'lessonsDirs') return value.split(delimiter).filter(Boolean);
   if (path === 'sessions.pool') {
     return Object.fromEntries(
       value.split(',').filter(Boolean).map((pair) => {

@@ -7,7 +7,7 @@ import { sessionsRouter } from './sessions-routes.js';
 export interface AppParts {
   sessions: SessionManager;
   log: Logger;
-  /** Extra routers mounted under /api by other features (lessons, checks, classroom). */
+  /** Extra routers mounted under /api by other features (lessons, checks, classroom, health). */
   apiRouters?: Array<[string, express.Router]>;
   staticDir?: string;
 }
@@ -18,9 +18,6 @@ export function createApp(parts: AppParts): Express {
   app.set('trust proxy', 'loopback');
   // Commands are bounded separately (commandMaxBytes); this only stops absurd bodies before parsing.
   app.use('/api', express.json({ limit: '256kb' }));
-  app.get('/api/health', (_req, res) => {
-    res.json({ ok: true });
-  });
   app.use('/api/sessions', sessionsRouter(parts.sessions));
   for (const [path, router] of parts.apiRouters ?? []) app.use(`/api${path}`, router);
   app.use('/api', notFoundHandler());

@@ -47,6 +47,8 @@ export interface Lesson {
   meta: LessonMeta;
   introHtml: string;
   steps: LessonStep[];
+  /** Lint problems of the file as last read (live reload shows them on the lesson's page); absent when there are none. */
+  problems?: LessonProblem[];
 }
 
 /** A problem in a lesson file, with the 1-based line it is on. */

@@ -4,8 +4,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { NODE_NAME, TERMINAL_CLOSE, TerminalQuerySchema } from '../../shared/protocol.js';
 import { HttpError, badRequest } from '../errors.js';
 import { INSTRUCTOR_COOKIE, credential, sessionToken } from '../http/credentials.js';
-import { refuseUpgrade } from '../http/error-body.js';
+import { refuseUpgrade, toHttpError } from '../http/error-body.js';
 import type { Logger } from '../logger.js';
+import type { SocketMetrics } from '../metrics/metrics.js';
 import type { Session } from '../sessions/session.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import { firstIssueMessage } from '../zod-message.js';
@@ -32,8 +33,8 @@ export interface Terminals {
  * The terminal websocket: `/api/sessions/:id/nodes/:node/terminal?token=…&since=…` (docs/terminals.md), and
  * with `watch` the instructor's read-only view of a learner's terminals.
  */
-export function setupTerminals(sessions: SessionManager, log: Logger, options: { watch?: WatchAuthorizer; hub?: TerminalHub } = {}): Terminals {
-  const { watch, hub = new TerminalHub() } = options;
+export function setupTerminals(sessions: SessionManager, log: Logger, options: { watch?: WatchAuthorizer; hub?: TerminalHub; metrics?: SocketMetrics } = {}): Terminals {
+  const { watch, hub = new TerminalHub(), metrics } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
   const unsubscribe = sessions.onEnded(({ sessionId }) => hub.closeSession(sessionId));
   const alive = new WeakSet<WebSocket>();
@@ -80,6 +81,7 @@ export function setupTerminals(sessions: SessionManager, log: Logger, options: {
         () => sessions.ids().includes(session.id),
       );
     } catch (error) {
+      metrics?.websocketError('terminal', String(toHttpError(error).status));
       refuseUpgrade(socket, error);
       return true;
     }
@@ -108,7 +110,7 @@ export function setupTerminals(sessions: SessionManager, log: Logger, options: {
         else if (message.type === 'ping') sink.sendText({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}) });
       };
       ws.on('message', (data, isBinary) => handle(toBuffer(data), isBinary));
-      ws.on('error', () => undefined);
+      ws.on('error', () => metrics?.websocketError('terminal', 'socket_error'));
       ws.on('close', () => attachment?.detach());
       terminal
         .attach(sink, { since, epoch, readonly, size: { cols, rows } })
@@ -119,6 +121,7 @@ export function setupTerminals(sessions: SessionManager, log: Logger, options: {
         })
         .catch((error: Error) => {
           log.warn({ err: error, session: sessionId, node: nodeName }, 'terminal could not start');
+          metrics?.websocketError('terminal', 'start_failed');
           sink.sendText({ type: 'error', message: `the terminal could not start: ${error.message.split('\n')[0]}` });
           ws.close(TERMINAL_CLOSE.startFailed, 'terminal could not start');
         });

@@ -15,7 +15,7 @@ import { healthRouter, metricsEndpoint } from './http/health-routes.js';
 import { lessonChangesRouter, LESSON_CHANGES_CHANNEL } from './http/lesson-changes-routes.js';
 import { createPortProxy } from './http/port-proxy.js';
 import { statusRouter } from './http/status-routes.js';
-import { LessonLibrary } from './lessons/lesson-library.js';
+import { LessonLibrary, lessonFolders } from './lessons/lesson-library.js';
 import { setupLessons } from './lessons/setup-lessons.js';
 import { createLogger, type Logger } from './logger.js';
 import { countFailures } from './metrics/count-failures.js';
@@ -73,10 +73,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db), metrics);
   await sessions.start();
   metrics.observeCensus(() => sessions.census());
-  const library = await LessonLibrary.open(
-    [...(config.builtInLessons ? [{ dir: config.lessonsDir, strict: true }] : []), ...config.lessonsDirs.map((dir) => ({ dir, strict: false }))],
-    { watch: config.watchLessons, log },
-  );
+  const library = await LessonLibrary.open(lessonFolders(config), { watch: config.watchLessons, log });
   const lessons = library.lessons;
   let url = config.publicUrl ?? '';
 

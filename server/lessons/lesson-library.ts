@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Lesson, LessonProblem } from './lesson-types.js';
 import { lintLessonSource } from './lint.js';
@@ -11,6 +12,11 @@ import { parseLesson, parseLessonSource } from './parse-lesson.js';
 export interface LessonFolder {
   dir: string;
   strict: boolean;
+}
+
+/** The folders a configuration serves: the built-in lessons (unless turned off), then the operator's own, which win. */
+export function lessonFolders(config: Pick<Config, 'lessonsDir' | 'lessonsDirs' | 'builtInLessons'>): LessonFolder[] {
+  return [...(config.builtInLessons ? [{ dir: config.lessonsDir, strict: true }] : []), ...config.lessonsDirs.map((dir) => ({ dir, strict: false }))];
 }
 
 export interface LessonChange {
@@ -51,7 +57,10 @@ export class LessonLibrary {
   static async open(folders: LessonFolder[], options: { watch?: boolean; log?: Logger } = {}): Promise<LessonLibrary> {
     const library = new LessonLibrary(folders, options.log);
     for (const [index, folder] of library.folders.entries()) {
-      for (const name of (await readdir(folder.dir)).filter(isLessonFile).sort()) {
+      const names = await readdir(folder.dir).catch((error: NodeJS.ErrnoException) => {
+        throw new ConfigError(`the lessons folder ${folder.dir} cannot be read (${error.code ?? error.message})`);
+      });
+      for (const name of names.filter(isLessonFile).sort()) {
         const path = join(folder.dir, name);
         const { lesson, problems } = read(await readFile(path, 'utf8'), name, folder.strict);
         library.entries.set(path, { folder: index, file: name, lesson });

@@ -1,7 +1,8 @@
 /**
  * The lesson runner: proves every lesson in lessons/ against a workshop server on real nodes, through the
- * same REST routes a learner's page and a grader use: blocks run by reference through `/run` (solution
- * blocks, which `/run` refuses, through exec), checks through `/checks`. It starts its own server; set
+ * same REST routes a learner's page and a grader use (RestSession; `workshop prove` does the same for one
+ * lesson): blocks run by reference through `/run` (solution blocks, which `/run` refuses, through exec),
+ * checks through `/checks`. It starts its own server; set
  * WORKSHOP_URL to run it against one that is already running instead. LESSON=<id> runs one lesson.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,10 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer } from '../support/test-server.js';
-import type { CheckRunView } from '../../server/checks/run-lesson-checks.js';
+import { RestSession } from '../../server/cli/rest-session.js';
 import { parseLesson } from '../../server/lessons/parse-lesson.js';
-import { computePlaceholderValues, type SessionNode } from '../../server/lessons/placeholder-values.js';
-import { proveLesson } from './prove-lesson.js';
+import { describeStep, proveLesson } from '../../server/lessons/prove-lesson.js';
 
 let baseUrl = process.env.WORKSHOP_URL;
 let server: RunningServer | undefined;
@@ -34,53 +34,15 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface RunAnswer {
-  mode: 'exec' | 'terminal';
-  exitCode: number;
-  output: string;
-}
-
-interface CreatedSession {
-  id: string;
-  token: string;
-  nodes: SessionNode[];
-}
-
-async function api<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as T };
-}
-
 describe('lessons run end to end', () => {
   for (const lesson of lessons) {
     it(`${lesson.file}: every step fails before, runs, then passes`, { timeout: 20 * 60_000 }, async () => {
-      const created = await api<CreatedSession>('POST', '/api/sessions', undefined, { template: lesson.meta.template, swarm: lesson.meta.swarm });
-      expect(created.status).toBe(201);
-      const session = created.json;
+      const session = await RestSession.create(baseUrl!, lesson);
       try {
-        const exec = async (node: string, command: string, timeoutSeconds = 120) => {
-          const { json } = await api<{ exitCode: number; output: string }>('POST', `/api/sessions/${session.id}/nodes/${node}/exec`, session.token, { command, timeoutSeconds });
-          return json;
-        };
-        const problems = await proveLesson(lesson, {
-          // Blocks go through the route a learner's Run button uses; with no terminal open it runs them as an exec.
-          run: async (step, block) => {
-            const { status, json } = await api<RunAnswer>('POST', `/api/sessions/${session.id}/run`, session.token, { lesson: lesson.meta.id, step, block: block.index });
-            if (status !== 200 || json.mode !== 'exec') return { exitCode: -1, output: `POST /run answered ${status}: ${JSON.stringify(json)}` };
-            return json;
-          },
-          exec,
-          values: () => computePlaceholderValues(session.nodes, exec),
-          checks: async (step) => (await api<CheckRunView>('POST', `/api/sessions/${session.id}/checks`, session.token, { lesson: lesson.meta.id, step })).json,
-        }, (line) => console.log(line));
-        expect(problems).toEqual([]);
+        const proof = await proveLesson(lesson, session.driver(lesson), (step) => console.log(describeStep(step).join('\n')));
+        expect(proof.problems).toEqual([]);
       } finally {
-        await api('DELETE', `/api/sessions/${session.id}`, session.token);
+        await session.end();
       }
     });
   }

@@ -107,7 +107,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const upgradeRoutes: UpgradeRoute[] = [terminals.route, (req, socket, head) => ports.upgrade(req, socket, head)];
   // The port proxy sees requests before express, so their bodies reach the node unparsed; /metrics is not API.
   const http = createServer((req, res) => {
-    res.once('finish', () => metrics.httpResponse(routeClass(req.url ?? '/'), res.statusCode));
+    // Classified now: express rewrites req.url while a mounted router handles it.
+    const route = routeClass(req.url ?? '/');
+    res.once('finish', () => metrics.httpResponse(route, res.statusCode));
     if (ports.handles(req)) ports.handle(req, res);
     else if (metricsRoute.handles(req)) void metricsRoute.handle(req, res);
     else app(req, res);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proveCommand } from '../../server/cli/prove.js';
 import type { RunningServer } from '../../server/server.js';
+import { SseReader } from '../support/sse-reader.js';
 import { startTestServer } from '../support/test-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,6 +66,23 @@ describe('workshop prove', () => {
       expect(out).toContain('NOT PROVED already-true:');
       expect(out).toContain('  already-true step 1 "Nothing to do": check "node1 is not in a swarm" passes before the step ran');
       expect(server.sessions.ids()).toEqual([]);
+    });
+
+    it('serves a lesson written while it runs, tells open pages, and shows its lint problems', async () => {
+      const changes = await new SseReader<{ type: string; ids: string[] }>().open(`${server.url}/api/lesson-changes`);
+      try {
+        writeFileSync(join(dir, 'new-one.md'), [
+          '---', 'id: new-one', 'title: New', 'summary: S', 'template: single', 'swarm: false', 'minutes: 1', '---', '',
+          '## Step', '', '```check', 'id: no-hint', 'title: t', 'assert:', '  - swarm: node1', '```', '',
+        ].join('\n'));
+        await changes.waitFor((m) => m.type === 'lesson-changed' && m.ids.includes('new-one'));
+        const list = (await (await fetch(`${server.url}/api/lessons`)).json()) as { lessons: Array<{ id: string }> };
+        expect(list.lessons.map((l) => l.id)).toEqual(['already-true', 'new-one']);
+        const view = (await (await fetch(`${server.url}/api/lessons/new-one`)).json()) as { problems?: unknown };
+        expect(view.problems).toEqual([{ line: 12, message: 'check "t": give it a `hint:` for the learner who fails it' }]);
+      } finally {
+        await changes.close();
+      }
     });
 
     it('refuses a lesson the server does not serve, and exits 2 without starting a session', async () => {

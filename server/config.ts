@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -129,6 +129,16 @@ const ConfigSchema = z
         sockets: z.coerce.number().int().min(1).max(1000).default(32),
       })
       .prefault({}),
+
+    // Authoring and operations (issue 13): operators' own lessons with live reload, and the metrics endpoint.
+    /** Folders of an operator's own lessons, served next to the built-in ones; a lesson with a built-in lesson's id replaces it. */
+    lessonsDirs: z.array(z.string().min(1)).default([]),
+    /** false: serve only the lessons of `lessonsDirs`, not the built-in ones of `lessonsDir`. */
+    builtInLessons: strictBoolean.default(true),
+    /** Re-reads a lesson when its file changes and shows its lint problems on its page (docs/lessons.md). */
+    watchLessons: strictBoolean.default(true),
+    /** When set, `GET /metrics` needs `Authorization: Bearer <this>` (docs/operations.md). */
+    metricsToken: z.string().min(16, 'the metrics token needs at least 16 characters').optional(),
   })
   .strict();
 
@@ -178,6 +188,10 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_APPS_PORT: 'ports.listen',
   WORKSHOP_APPS_DOMAIN: 'ports.domain',
   WORKSHOP_APPS_PUBLIC_URL: 'ports.publicUrl',
+  WORKSHOP_LESSONS_DIRS: 'lessonsDirs',
+  WORKSHOP_BUILTIN_LESSONS: 'builtInLessons',
+  WORKSHOP_WATCH_LESSONS: 'watchLessons',
+  WORKSHOP_METRICS_TOKEN: 'metricsToken',
 };
 
 export class ConfigError extends Error {}
@@ -187,6 +201,7 @@ function fromEnvironment(path: string, value: string): unknown {
   const list = () => value.split(',').map((item) => item.trim()).filter(Boolean);
   if (path === 'nodes.hostPorts') return list();
   if (path === 'nodes.egress') return ['true', 'false', '1', '0'].includes(value.trim()) ? value.trim() : list();
+  if (path === 'lessonsDirs') return value.split(delimiter).filter(Boolean);
   if (path === 'sessions.pool') {
     return Object.fromEntries(
       value.split(',').filter(Boolean).map((pair) => {

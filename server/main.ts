@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfigFromEnvironment } from './config.js';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type ConfigInput } from './config.js';
 import { DockerEngine, EngineUnavailableError } from './engine/docker-engine.js';
 import { ensureNodeImage } from './images/node-image-builder.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { chooseProgress } from './startup/progress.js';
 
-async function main(): Promise<void> {
-  const config = loadConfigFromEnvironment();
+async function main(overrides: ConfigInput): Promise<void> {
+  const config = loadConfig({ env: process.env, overrides });
   const log = createLogger(config.logLevel, config.logFormat);
   mkdirSync(config.dataDir, { recursive: true });
   const engine = new DockerEngine();
@@ -38,11 +39,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof EngineUnavailableError) {
-    console.error(`error: ${error.message}`);
-  } else {
-    console.error(error);
-  }
-  process.exit(1);
-});
+/** Prepares the engine and the node image, then serves until stopped; `overrides` come from `workshop serve`'s options. */
+export function serve(overrides: ConfigInput = {}): Promise<void> {
+  return main(overrides).catch((error) => {
+    if (error instanceof ConfigError || error instanceof EngineUnavailableError) {
+      console.error(`error: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  });
+}
+
+// `npm start` runs this file directly; `workshop serve` imports it and calls serve() with its options.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await serve();

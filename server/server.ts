@@ -6,16 +6,22 @@ import { setupChecks, type ChecksSetup } from './checks/setup-checks.js';
 import { setupClassroom, type ClassroomSetup } from './classroom/setup-classroom.js';
 import { accessMode, appListenPort, sessionAccess, type Config } from './config.js';
 import { DockerEngine } from './engine/docker-engine.js';
+import { CapacityError } from './errors.js';
 import { Grading } from './grading/grading.js';
 import { createApp } from './http/app.js';
 import { AppLinks } from './http/app-links.js';
 import { classroomRouter } from './http/classroom-routes.js';
 import { instructorRouter } from './http/instructor-routes.js';
+import { healthRouter, metricsEndpoint } from './http/health-routes.js';
+import { lessonChangesRouter, LESSON_CHANGES_CHANNEL } from './http/lesson-changes-routes.js';
 import { createPortProxy } from './http/port-proxy.js';
 import { statusRouter } from './http/status-routes.js';
-import { lessonIndex, loadLessons } from './lessons/load-lessons.js';
+import { LessonLibrary, lessonFolders } from './lessons/lesson-library.js';
 import { setupLessons } from './lessons/setup-lessons.js';
 import { createLogger, type Logger } from './logger.js';
+import { countFailures } from './metrics/count-failures.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { routeClass } from './metrics/route-class.js';
 import { DockerNodeBackend } from './nodes/docker-node-backend.js';
 import { LocalNodeBackend } from './nodes/local-node-backend.js';
 import { nodeFenceFor } from './nodes/node-fence.js';
@@ -41,6 +47,9 @@ export interface RunningServer {
   apps: Server;
   appsUrl: string;
   log: Logger;
+  metrics: PrometheusMetrics;
+  /** The served lessons, live: edits to a watched lesson file show up here. */
+  lessons: LessonLibrary;
   /** Stops serving. Sessions end unless `keepSessions` (a restart then takes them back). */
   close(options?: { keepSessions?: boolean }): Promise<void>;
 }
@@ -59,22 +68,31 @@ export interface ServerOptions {
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const engine = options.engine ?? new DockerEngine();
-  const backend = options.backend ?? (config.localProvider ? new LocalNodeBackend(config) : new DockerNodeBackend(engine, config, log));
+  const metrics = new PrometheusMetrics();
+  const bareBackend = options.backend ?? (config.localProvider ? new LocalNodeBackend(config) : new DockerNodeBackend(engine, config, log));
+  // Every engine call of a session goes through the backend: failures are counted there (a full server is not one).
+  const backend = countFailures(bareBackend, (operation, error) => {
+    if (!(error instanceof CapacityError)) metrics.engineCallFailed(operation);
+  });
   // The host firewall around session networks goes up before any node can start (or be taken back).
   const fence = backend.kind === 'docker' ? nodeFenceFor(config) : undefined;
   if (fence) await fence.install();
   else if (backend.kind === 'docker') log.warn('nodes.fence is false: nodes can reach the host, the metadata range and the internet');
   const db = openDatabase(join(config.dataDir, 'workshop.db'));
-  const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db));
+  const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db), metrics);
   await sessions.start();
-  const lessons = lessonIndex(await loadLessons(config.lessonsDir));
+  metrics.observeCensus(() => sessions.census());
+  const library = await LessonLibrary.open(lessonFolders(config), { watch: config.watchLessons, log });
+  const lessons = library.lessons;
   let url = config.publicUrl ?? '';
 
   const checks = setupChecks({ config, db, sessions, lessons, log });
   const classroom = await setupClassroom({ config, db, sessions, lessons, progress: checks.runner, checkRuns: checks.runner, log, baseUrl: () => url });
   checks.schedule(classroom.classroom);
+  checks.runner.onRun(({ run }) => metrics.checksRan(run.durationMs / 1000, run.passed));
   // Browsers' websockets are accepted from the workshop's own origin only (and its public URL behind a proxy).
-  const terminals = setupTerminals(sessions, log, { watch: classroom.watch, allowedOrigins: config.publicUrl ? [config.publicUrl] : [] });
+  const terminals = setupTerminals(sessions, log, { watch: classroom.watch, allowedOrigins: config.publicUrl ? [config.publicUrl] : [], metrics });
+  metrics.observeTerminals(() => terminals.hub.size);
   const lessonRoutes = setupLessons({ sessions, lessons, checks: checks.runner, terminals: terminals.hub });
   const grading = new Grading({ checks: checks.runner, results: checks.results, lessons, log });
   let appsPort = 0;
@@ -89,12 +107,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const ports = createPortProxy(sessions, links, log, { appOrigins: config.ports.publicUrl ? [config.ports.publicUrl] : [] });
 
   const { auth, hub } = classroom;
+  library.onChange(({ ids }) => hub.publish(LESSON_CHANGES_CHANNEL, { type: 'lesson-changed', ids }));
+  const metricsRoute = metricsEndpoint(metrics, config.metricsToken, log);
   const app = createApp({
     sessions,
     log,
     access: sessionAccess(config),
     staticDir: new URL('../client/dist/', import.meta.url).pathname,
     apiRouters: [
+      ['/health', healthRouter({ engine: backend.kind === 'docker' ? engine : undefined, nodeImage: config.images.node, db })],
+      ['/lesson-changes', lessonChangesRouter(hub)],
       ['/sessions', statusRouter(sessions)],
       ...checks.routers,
       ...lessonRoutes.routers,
@@ -103,10 +125,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ],
   });
   const upgradeRoutes: UpgradeRoute[] = [terminals.route, (req, socket, head) => ports.upgrade(req, socket, head)];
-  // The port proxy sees requests before express, so their bodies reach the node unparsed.
-  const http = createServer((req, res) => (ports.handles(req) ? ports.handle(req, res) : app(req, res)));
+  // The port proxy sees requests before express, so their bodies reach the node unparsed; /metrics is not API.
+  const http = createServer((req, res) => {
+    // Classified now: express rewrites req.url while a mounted router handles it.
+    const route = routeClass(req.url ?? '/');
+    res.once('finish', () => metrics.httpResponse(route, res.statusCode));
+    if (ports.handles(req)) ports.handle(req, res);
+    else if (metricsRoute.handles(req)) void metricsRoute.handle(req, res);
+    else app(req, res);
+  });
   http.on('upgrade', (req, socket, head) => {
     if (!upgradeRoutes.some((route) => route(req, socket, head))) {
+      metrics.websocketError(routeClass(req.url ?? '/'), '404');
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     }
   });
@@ -137,7 +167,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     apps,
     appsUrl,
     log,
+    metrics,
+    lessons: library,
     async close(closeOptions = {}) {
+      library.close();
       terminals.close();
       checks.close();
       classroom.close();

@@ -44,6 +44,8 @@ export interface LessonStepView {
 export interface LessonView extends LessonSummary {
   introHtml: string;
   stepViews: LessonStepView[];
+  /** The lesson file's lint problems, while an author edits it (live reload); absent when there are none. */
+  problems?: Array<{ line: number; message: string }>;
 }
 
 export interface ClusterTaskView {

@@ -10,7 +10,7 @@ export interface AppParts {
   log: Logger;
   /** Who may start sessions (server.ts passes the config's `access`); without it, anyone may, unbounded (tests). */
   access?: SessionAccess;
-  /** Extra routers mounted under /api by other features (lessons, checks, classroom). */
+  /** Extra routers mounted under /api by other features (lessons, checks, classroom, health). */
   apiRouters?: Array<[string, express.Router]>;
   staticDir?: string;
 }
@@ -22,9 +22,6 @@ export function createApp(parts: AppParts): Express {
   app.use(securityHeaders());
   // Commands are bounded separately (commandMaxBytes); this only stops absurd bodies before parsing.
   app.use('/api', express.json({ limit: '256kb' }));
-  app.get('/api/health', (_req, res) => {
-    res.json({ ok: true });
-  });
   app.use('/api/sessions', sessionsRouter(parts.sessions, parts.access));
   for (const [path, router] of parts.apiRouters ?? []) app.use(`/api${path}`, router);
   app.use('/api', notFoundHandler());

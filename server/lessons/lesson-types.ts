@@ -69,6 +69,8 @@ export interface Lesson {
    * blocks (the very objects) and check ids, with translated prose, titles and hints.
    */
   translations?: ReadonlyMap<string, Lesson>;
+  /** Lint problems of the file as last read (live reload shows them on the lesson's page); absent when there are none. */
+  problems?: LessonProblem[];
 }
 
 /** A problem in a lesson file, with the 1-based line it is on. */

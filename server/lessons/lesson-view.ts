@@ -30,5 +30,6 @@ export function lessonView(lesson: Lesson, lang?: string): LessonView {
       checks: step.checks.map((c) => ({ id: c.id, title: c.title, points: c.points, ...(c.hint ? { hint: c.hint } : {}) })),
       ...(step.solutionHtml && step.checks.every((c) => c.solution) ? { solutionHtml: step.solutionHtml } : {}),
     })),
+    ...(lesson.problems?.length ? { problems: lesson.problems.map(({ line, message }) => ({ line, message })) } : {}),
   };
 }

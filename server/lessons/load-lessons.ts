@@ -8,8 +8,13 @@ import { parseTranslation } from './parse-translation.js';
 /** A folder of translations is named by its language: `ko`, `pt-BR`. */
 export const LANGUAGE_FOLDER = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
+/** A lesson file: `*.md`, except drafts and partials named `_*.md`. */
+export function isLessonFile(name: string): boolean {
+  return name.endsWith('.md') && !name.startsWith('_') && !name.startsWith('.');
+}
+
 async function lessonFiles(directory: string): Promise<string[]> {
-  return (await readdir(directory)).filter((name) => name.endsWith('.md') && !name.startsWith('_')).sort();
+  return (await readdir(directory)).filter(isLessonFile).sort();
 }
 
 /** The translation folders of a lessons folder, e.g. `['ko']`. */

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { CapacityError, HttpError, notFound } from '../errors.js';
 import { newId, newToken } from '../ids.js';
 import type { Logger } from '../logger.js';
+import type { Census, SessionMetrics } from '../metrics/metrics.js';
 import type { ExecResult, NodeBackend, SessionNetwork, TerminalProcess } from '../nodes/node-backend.js';
 import { PlanError, nextNodeName, planNodes, type PlannedNode } from '../nodes/templates.js';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -55,6 +56,7 @@ export class SessionManager {
     private readonly log: Logger,
     private readonly now: Clock = Date.now,
     private readonly store?: SessionStore,
+    private readonly metrics?: SessionMetrics,
   ) {
     this.capacity = new Capacity(config.limits);
     this.startNode = pLimit(config.limits.concurrentNodeStarts);
@@ -153,9 +155,14 @@ export class SessionManager {
     }
     const template = request.nodes ? 'custom' : (request.template ?? 'single');
     const started = this.now();
-    const prepared =
-      (template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined) ??
-      (await this.prepare(planned, template, request.swarm));
+    const pooled = template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined;
+    let prepared: PreparedSession;
+    try {
+      prepared = pooled ?? (await this.prepare(planned, template, request.swarm));
+    } catch (error) {
+      this.metrics?.sessionStarted((this.now() - started) / 1000, 'failed', 'cold');
+      throw error;
+    }
     const { token, digest } = newToken();
     const now = this.now();
     const session = new Session(
@@ -166,6 +173,7 @@ export class SessionManager {
     this.reservations.set(session.id, prepared.reservation);
     this.persist(session);
     this.log.info({ session: session.id, nodes: planned.length, swarm: request.swarm, ms: this.now() - started, pooled: prepared.pooled }, 'session ready');
+    this.metrics?.sessionStarted((this.now() - started) / 1000, 'ready', pooled ? 'pool' : 'cold');
     return { ...(await this.view(session)), token };
   }
 
@@ -176,6 +184,8 @@ export class SessionManager {
     const id = newId();
     const nodes: SessionNode[] = [];
     let network: SessionNetwork | undefined;
+    this.starting.sessions += 1;
+    this.starting.nodes += planned.length;
     try {
       network = await this.backend.createNetwork(id);
       const started = await Promise.allSettled(planned.map((node) => this.startNode(() => this.backend.createNode(id, network!, node.name))));
@@ -190,7 +200,22 @@ export class SessionManager {
       await this.destroy(id, nodes, network);
       reservation.release();
       throw this.startFailure(id, error);
+    } finally {
+      this.starting.sessions -= 1;
+      this.starting.nodes -= planned.length;
     }
+  }
+
+  private readonly starting = { sessions: 0, nodes: 0 };
+
+  /** How many sessions and nodes are held by learners, warm in the pool, or starting (the metrics read this). */
+  census(): Census {
+    const warm = this.pool.entries();
+    const active = [...this.sessions.values()];
+    return {
+      sessions: { active: active.length, warm: warm.length, starting: this.starting.sessions },
+      nodes: { active: active.reduce((sum, s) => sum + s.nodes.size, 0), warm: warm.reduce((sum, e) => sum + e.nodes.length, 0), starting: this.starting.nodes },
+    };
   }
 
   /** Reserves room for a session, discarding pooled sessions first if the server is full. */

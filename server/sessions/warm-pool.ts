@@ -38,6 +38,11 @@ export class WarmPool<T> {
     return [...this.ready.values()].reduce((sum, list) => sum + list.length, 0);
   }
 
+  /** The ready entries, for counting what they hold. */
+  entries(): T[] {
+    return [...this.ready.values()].flat();
+  }
+
   /** Frees room for a real learner: discards one pooled entry, if there is one. */
   async evictOne(): Promise<boolean> {
     for (const list of this.ready.values()) {

@@ -4,9 +4,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { NODE_NAME, TERMINAL_CLOSE, TerminalQuerySchema } from '../../shared/protocol.js';
 import { HttpError, badRequest } from '../errors.js';
 import { INSTRUCTOR_COOKIE, credential, sessionToken } from '../http/credentials.js';
-import { refuseUpgrade } from '../http/error-body.js';
+import { refuseUpgrade, toHttpError } from '../http/error-body.js';
 import { requireSameOrigin } from '../http/websocket-origin.js';
 import type { Logger } from '../logger.js';
+import type { SocketMetrics } from '../metrics/metrics.js';
 import type { Session } from '../sessions/session.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import { firstIssueMessage } from '../zod-message.js';
@@ -39,9 +40,9 @@ export interface Terminals {
 export function setupTerminals(
   sessions: SessionManager,
   log: Logger,
-  options: { watch?: WatchAuthorizer; hub?: TerminalHub; /** Origins accepted besides the socket's own (the public URL). */ allowedOrigins?: readonly string[] } = {},
+  options: { watch?: WatchAuthorizer; hub?: TerminalHub; /** Origins accepted besides the socket's own (the public URL). */ allowedOrigins?: readonly string[]; metrics?: SocketMetrics } = {},
 ): Terminals {
-  const { watch, hub = new TerminalHub(), allowedOrigins = [] } = options;
+  const { watch, hub = new TerminalHub(), allowedOrigins = [], metrics } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
   const unsubscribe = sessions.onEnded(({ sessionId }) => hub.closeSession(sessionId));
   const alive = new WeakSet<WebSocket>();
@@ -92,6 +93,7 @@ export function setupTerminals(
         () => sessions.ids().includes(session.id),
       );
     } catch (error) {
+      metrics?.websocketError('terminal', String(toHttpError(error).status));
       refuseUpgrade(socket, error);
       return true;
     }
@@ -136,7 +138,7 @@ export function setupTerminals(
         else if (message.type === 'ping') sink.sendText({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}) });
       };
       ws.on('message', (data, isBinary) => handle(toBuffer(data), isBinary));
-      ws.on('error', () => undefined);
+      ws.on('error', () => metrics?.websocketError('terminal', 'socket_error'));
       ws.on('close', () => attachment?.detach());
       terminal
         .attach(sink, { since, epoch, readonly, size: { cols, rows } })
@@ -147,6 +149,7 @@ export function setupTerminals(
         })
         .catch((error: Error) => {
           log.warn({ err: error, session: sessionId, node: nodeName }, 'terminal could not start');
+          metrics?.websocketError('terminal', 'start_failed');
           sink.sendText({ type: 'error', message: `the terminal could not start: ${error.message.split('\n')[0]}` });
           ws.close(TERMINAL_CLOSE.startFailed, 'terminal could not start');
         });

@@ -15,7 +15,7 @@ import { parseLesson } from '../../server/lessons/parse-lesson.js';
 import { computePlaceholderValues } from '../../server/lessons/placeholder-values.js';
 import { TEMPLATES } from '../../server/nodes/templates.js';
 import { localExec } from './local-exec.js';
-import { proveLesson } from './prove-lesson.js';
+import { describeStep, proveLesson } from '../../server/lessons/prove-lesson.js';
 
 const run = promisify(execFile);
 const IMAGE = process.env.NODE_IMAGE ?? 'swarm-workshop/node:latest';
@@ -61,13 +61,13 @@ for (const path of process.argv.slice(2)) {
   if (lesson.meta.swarm) await formSwarm(planned, exec, (n) => addresses.get(n) ?? '');
   const session = planned.map((n) => ({ name: n.name, address: addresses.get(n.name) ?? '', role: lesson.meta.swarm ? n.role : undefined }));
   const values = () => computePlaceholderValues(session, exec);
-  const problems = await proveLesson(lesson, {
+  const { problems } = await proveLesson(lesson, {
     // No server here to run blocks by reference: the local prover runs every block's command itself.
     run: async (_step, block) => exec(block.node, blockCommand(block, await values()), 180),
     exec: (node, command, timeout) => exec(node, command, timeout),
     values,
     checks: async (step) => runLessonChecks(lesson, step, exec, names, await values()),
-  }, (line) => console.log(line));
+  }, (step) => console.log(describeStep(step).join('\n')));
   console.log(problems.length ? `FAIL ${path}\n${problems.join('\n')}` : `PASS ${path}`);
   failed += problems.length ? 1 : 0;
 }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const SERVER = fileURLToPath(new URL('../../server/', import.meta.url));
 
 const LAYERS: Array<[level: number, name: string, folders: string[]]> = [
-  [0, 'base', ['config.ts', 'errors.ts', 'ids.ts', 'logger.ts', 'zod-message.ts', 'startup']],
+  [0, 'base', ['config.ts', 'errors.ts', 'ids.ts', 'logger.ts', 'zod-message.ts', 'startup', 'metrics']],
   [1, 'engine', ['engine']],
   [2, 'nodes', ['nodes', 'store', 'images']],
   [3, 'domain', ['sessions', 'checks', 'lessons', 'classroom', 'grading', 'terminals', 'ports']],

@@ -21,7 +21,8 @@ const IPV4_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/(\d|[12]\d|3[0-2])$/;
 const ConfigSchema = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(8080),
-    host: z.string().min(1).default('0.0.0.0'),
+    /** Loopback by default: a lab on this machine, open to its user. A class sets `0.0.0.0` (and gets `code` access). */
+    host: z.string().min(1).default('127.0.0.1'),
     publicUrl: z.string().url().optional(),
     dataDir: z.string().min(1).default('./data'),
     /** Namespace for labels, so two servers (or test runs) on one engine never touch each other's containers. */

@@ -2,7 +2,7 @@ import type * as z from 'zod/mini';
 import type { TemplateName } from '../../shared/protocol.js';
 import { CreatedSessionViewSchema, ErrorViewSchema, SessionStatusViewSchema, SessionViewSchema } from '../../shared/view-schemas.js';
 import { t } from './i18n/i18n.js';
-import type { Credentials } from './storage.js';
+import { accessCodeStore, type Credentials } from './storage.js';
 
 export class ApiError extends Error {
   constructor(
@@ -22,11 +22,13 @@ export class ApiError extends Error {
 interface CallOptions {
   token?: string;
   body?: unknown;
+  accessCode?: string;
 }
 
-async function send(method: string, path: string, { token, body }: CallOptions): Promise<Response> {
+async function send(method: string, path: string, { token, body, accessCode }: CallOptions): Promise<Response> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
+  if (accessCode) headers['x-access-code'] = accessCode;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!res.ok) {
@@ -49,9 +51,28 @@ export async function callVoid(method: string, path: string, options: CallOption
   await send(method, path, options);
 }
 
+/**
+ * Starts a session. A server in `code` mode asks for its access code (401, or 403 when the code given is wrong):
+ * the learner is asked for it once, it is kept for the next start, and the start is tried again.
+ */
+async function createSession(template: TemplateName, swarm: boolean, lesson?: string) {
+  const body = { template, swarm, ...(lesson ? { lesson } : {}) };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call(CreatedSessionViewSchema, 'POST', '/api/sessions', { body, accessCode: accessCodeStore.load() ?? undefined });
+    } catch (error) {
+      const asksForCode = error instanceof ApiError && ((error.status === 401 && error.code === 'access_code_required') || error.code === 'access_code_wrong');
+      if (!asksForCode || attempt >= 2) throw error;
+      const code = window.prompt(t(error.code === 'access_code_wrong' ? 'access.wrong' : 'access.prompt'))?.trim();
+      if (!code) throw error;
+      accessCodeStore.save(code);
+    }
+  }
+}
+
 /** The session calls the workspace makes (docs/api.md). */
 export const api = {
-  create: (template: TemplateName, swarm: boolean, lesson?: string) => call(CreatedSessionViewSchema, 'POST', '/api/sessions', { body: { template, swarm, ...(lesson ? { lesson } : {}) } }),
+  create: createSession,
   get: (c: Credentials) => call(SessionViewSchema, 'GET', `/api/sessions/${c.id}`, { token: c.token }),
   extend: (c: Credentials) => call(SessionViewSchema, 'POST', `/api/sessions/${c.id}/extend`, { token: c.token }),
   end: (c: Credentials) => callVoid('DELETE', `/api/sessions/${c.id}`, { token: c.token }),

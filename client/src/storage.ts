@@ -40,6 +40,8 @@ export type Position = z.infer<typeof PositionSchema>;
 
 export const learnerStore = slot('swarm-workshop.learner', LearnerCredentialsSchema);
 export const positionStore = slot('swarm-workshop.position', PositionSchema);
+/** The access code a self-paced learner typed, for a server in `code` mode (sent as X-Access-Code). */
+export const accessCodeStore = slot('swarm-workshop.access-code', z.string());
 /** The language a person chose with the language switch (never set by an event's default). */
 export const languageStore = slot('swarm-workshop.language', LanguageSchema);
 

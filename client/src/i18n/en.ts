@@ -14,6 +14,10 @@ export const en = {
     badAnswer: 'The server sent an answer the page does not understand ({{method}} {{path}}).',
   },
   toast: { dismiss: 'Dismiss' },
+  access: {
+    prompt: 'This server starts labs with an access code. Your instructor or the server\'s operator has it:',
+    wrong: 'That access code is not the one of this server. Try again:',
+  },
   language: { label: 'Language' },
   time: {
     seconds_one: '{{count}} s',

@@ -17,6 +17,10 @@ export const ko = {
     badAnswer: '서버가 페이지에서 이해할 수 없는 응답을 보냈습니다({{method}} {{path}}).',
   },
   toast: { dismiss: '닫기' },
+  access: {
+    prompt: '이 서버는 액세스 코드가 있어야 실습을 시작할 수 있습니다. 강사나 서버 운영자에게 받은 코드를 입력하세요:',
+    wrong: '이 서버의 액세스 코드가 아닙니다. 다시 입력하세요:',
+  },
   language: { label: '언어' },
   time: {
     seconds_other: '{{count}}초',

@@ -252,7 +252,7 @@ describe('fuzz: REST and websocket input (Docker)', () => {
 
   it('is alive afterwards, with its session and nothing else running', async () => {
     const health = await fetch(`${server.url}/api/health`);
-    expect(await health.json()).toEqual({ ok: true });
+    expect(await health.json()).toMatchObject({ ok: true });
     const view = await fetch(`${server.url}/api/sessions/${session.id}`, { headers: { authorization: `Bearer ${session.token}` } });
     expect(view.status).toBe(200);
     const containers = execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=${LABEL.instance}=${instance}`]).toString().trim().split('\n').filter(Boolean);

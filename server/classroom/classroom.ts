@@ -350,9 +350,11 @@ export class Classroom {
   }
 
   /**
-   * "Skip to this step": the server runs the solutions of the steps from where the learner is up to `step` in
-   * their nodes (catch-up.ts), marks those steps skipped (their checks are never earned; reports say skipped),
-   * and moves the learner to `step`. A learner may not skip during an exam; the instructor may.
+   * "Skip to this step": the server runs the solutions of the steps after the last one the learner completed
+   * (every check earned, or skipped before) up to `step` in their nodes (catch-up.ts), marks those steps skipped
+   * (their checks are never earned; reports say skipped), and moves the learner to `step`. Where the page says
+   * the learner is does not count: opening a step is not doing it. A learner may not skip in an exam; the
+   * instructor may.
    */
   async skipTo(id: string, step: number, by: 'learner' | 'instructor'): Promise<void> {
     const learner = this.learner(id);
@@ -361,16 +363,29 @@ export class Classroom {
     const lessonId = learner.lesson ?? event.lessons[0];
     const lesson = lessonById(this.deps.lessons, lessonId);
     if (!lesson.steps[step]) throw new HttpError(400, 'bad_request', `lesson ${lessonId} has no step ${step + 1}`);
-    if (learner.lesson === lessonId && step <= learner.step) throw new HttpError(409, 'already_there', `${learner.displayName} is already on step ${learner.step + 1}`);
-    const from = learner.lesson === lessonId ? learner.step : 0;
+    const from = this.catchUpStart(learner.id, lesson, step);
+    if (from >= step) throw new HttpError(409, 'nothing_to_skip', `${learner.displayName} has done or skipped every step before step ${step + 1}`);
     await this.exclusively(learner, async () => {
       const session = this.runningSession(learner);
       // Marked first, so a scheduled check run during the catch-up cannot earn what the solutions build.
       this.deps.progress.markSkipped(learner.id, lessonId, lesson.steps.slice(from, step).map((s) => s.index));
       await catchUp(this.deps.sessions, session, lesson, from, step);
       await this.setPosition(learner, lessonId, step);
-      this.tellLearner(session.id, { type: 'moved', lesson: lessonId, step });
+      // The learner's own page already is on the step; one the instructor moved is told to go there.
+      if (by === 'instructor') this.tellLearner(session.id, { type: 'moved', lesson: lessonId, step });
     });
+  }
+
+  /** The step after the last one before `step` that the learner completed (all its checks earned) or skipped. */
+  private catchUpStart(owner: string, lesson: Lesson, step: number): number {
+    const progress = lessonProgress(lesson, this.deps.progress.forOwner(owner, lesson.meta.id));
+    const skipped = new Set(this.deps.progress.skippedSteps(owner, lesson.meta.id));
+    const completed = (index: number) => {
+      const checks = progress.checks.filter((c) => c.check.step === index);
+      return skipped.has(index) || (checks.length > 0 && checks.every((c) => c.earned));
+    };
+    for (let index = step - 1; index >= 0; index--) if (completed(index)) return index + 1;
+    return 0;
   }
 
   /** Runs an action on every learner of the event, two at a time; one learner's failure does not stop the others. */

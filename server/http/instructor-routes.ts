@@ -84,9 +84,10 @@ export function instructorRouter({ sessions, checks, auth, classroom, grading, h
     const request = parseBody(BulkActionSchema, req.body);
     const outcome = request.action === 'restart'
       ? await classroom.forEveryone(event.id, (learner) => classroom.resetLearner(learner.id))
-      : await classroom.forEveryone(event.id, async (learner) => {
-        if (learner.lesson === undefined || learner.step < request.step) await classroom.skipTo(learner.id, request.step, 'instructor');
-      });
+      : await classroom.forEveryone(event.id, (learner) => classroom.skipTo(learner.id, request.step, 'instructor').catch((error: unknown) => {
+        // A learner who has done every step before it is already there.
+        if (!(error instanceof HttpError && error.code === 'nothing_to_skip')) throw error;
+      }));
     res.json(outcome);
   });
 

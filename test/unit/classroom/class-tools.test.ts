@@ -101,12 +101,12 @@ function setup(grading: 'earned' | 'final-state' = 'earned') {
 }
 
 describe('skip to a step', () => {
-  it('runs the earlier steps\' blocks, solutions included, in order on their nodes, and moves the learner', async () => {
+  it('runs the earlier steps\' blocks, solutions included, in order on their nodes, and moves the learner (instructor)', async () => {
     const { classroom, backend, published } = setup();
     const event = classroom.createEvent({ name: 'Class', lessons: ['demo'], capacity: 5, warmPool: 0 });
     const ada = await classroom.join(event.joinCode, 'Ada');
     const before = backend.commands.length;
-    await classroom.skipTo(ada.learner.id, 2, 'learner');
+    await classroom.skipTo(ada.learner.id, 2, 'instructor');
     const ran = backend.commands.slice(before).filter((c) => c.command.startsWith('docker service'));
     expect(ran).toEqual([
       { node: 'node1', command: 'docker service create --detach --name web nginx\n' },
@@ -116,8 +116,8 @@ describe('skip to a step', () => {
     expect(row.step).toBe(2);
     expect(row.skippedSteps).toEqual([0, 1]);
     expect(published).toContainEqual({ channel: `session:${ada.session.id}`, message: { type: 'moved', lesson: 'demo', step: 2 } });
-    // Backwards or to the same step is not a skip.
-    await expect(classroom.skipTo(ada.learner.id, 1, 'learner')).rejects.toThrow(/already on step 3/);
+    // Every step before it is skipped already: nothing to catch up.
+    await expect(classroom.skipTo(ada.learner.id, 1, 'learner')).rejects.toMatchObject({ status: 409, code: 'nothing_to_skip' });
   });
 
   it.each(['earned', 'final-state'] as const)('never earns the skipped steps\' checks, and the report says skipped (%s)', async (rule) => {
@@ -148,7 +148,8 @@ describe('skip to a step', () => {
     const event = classroom.createEvent({ name: 'Class', lessons: ['demo'], capacity: 5, warmPool: 0 });
     const ada = await classroom.join(event.joinCode, 'Ada');
     await runner.run(classroom.sessionOf(classroom.learner(ada.learner.id))!, 'demo', 0);
-    await classroom.setPosition(classroom.learner(ada.learner.id), 'demo', 1);
+    // The page already reported the learner on step 3 (they opened it): that is not having done step 2.
+    await classroom.setPosition(classroom.learner(ada.learner.id), 'demo', 2);
     await classroom.skipTo(ada.learner.id, 2, 'learner');
     const [report] = grader.reports(classroom.roster(event.id), 'demo');
     expect(report.skippedSteps).toEqual([1]);
@@ -175,10 +176,8 @@ describe('skip to a step', () => {
     const ada = await classroom.join(event.joinCode, 'Ada');
     const bob = await classroom.join(event.joinCode, 'Bob');
     await classroom.skipTo(bob.learner.id, 2, 'learner');
-    const outcome = await classroom.forEveryone(event.id, async (learner) => {
-      if (learner.step < 1) await classroom.skipTo(learner.id, 1, 'instructor');
-    });
-    expect(outcome).toEqual({ done: 2, failed: [] });
+    const outcome = await classroom.forEveryone(event.id, (learner) => classroom.skipTo(learner.id, 1, 'instructor'));
+    expect(outcome).toMatchObject({ done: 1, failed: [{ name: 'Bob', error: expect.stringContaining('every step before step 2') }] });
     expect(classroom.learner(ada.learner.id).step).toBe(1);
     expect(classroom.learner(bob.learner.id).step).toBe(2);
     const restarted = await classroom.forEveryone(event.id, (learner) => classroom.resetLearner(learner.id));

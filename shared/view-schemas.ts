@@ -223,6 +223,9 @@ export const PositionAnswerSchema = z.object({ session: z.optional(CreatedSessio
 
 export const InstructorMeSchema = z.object({ configured: z.boolean(), loggedIn: z.boolean() });
 export const InstructorLoginSchema = z.object({ token: z.string() });
+/** `POST /api/instructor/events/:id/everyone`. */
+export const BulkOutcomeSchema = z.object({ done: z.number(), failed: z.array(z.object({ learner: z.string(), name: z.string(), error: z.string() })) });
+
 export const EventListSchema = z.object({ events: z.array(EventViewSchema) });
 export const EventDetailSchema = z.object({ event: EventViewSchema, learners: z.array(LearnerRowSchema) });
 export const MessageSentSchema = z.object({ sent: z.number() });

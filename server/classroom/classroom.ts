@@ -3,7 +3,7 @@ import type { CreatedSessionView } from '../../shared/protocol.js';
 import type { CheckRunEvent } from '../checks/check-runner.js';
 import type { DueCheck } from '../checks/check-schedule.js';
 import type { StoredCheckResult } from '../checks/result-store.js';
-import { lessonProgress } from '../checks/lesson-progress.js';
+import { lessonProgress, type CheckProgress } from '../checks/lesson-progress.js';
 import { HttpError, notFound } from '../errors.js';
 import { newId, newToken, tokenDigest } from '../ids.js';
 import { lessonById } from '../lessons/load-lessons.js';
@@ -289,10 +289,13 @@ export class Classroom {
   row(learner: LearnerRecord): LearnerRow {
     const lesson = learner.lesson ? this.deps.lessons.get(learner.lesson) : undefined;
     const progress = lesson ? lessonProgress(lesson, this.deps.progress.forOwner(learner.id, lesson.meta.id)) : undefined;
+    const skippedSteps = lesson ? this.deps.progress.skippedSteps(learner.id, lesson.meta.id) : [];
+    // As the reports say (grading.ts withSkipped): an unearned check of a skipped step counts nothing, under either rule.
+    const counted = (c: CheckProgress) => c.counts && (c.earned || !skippedSteps.includes(c.check.step));
     const checks = progress?.checks.filter((c) => !c.check.precondition) ?? [];
     const stepChecks = checks.filter((c) => c.check.step === learner.step);
     const session = this.sessionOf(learner);
-    const stepPassed = stepChecks.length > 0 && stepChecks.every((c) => c.counts);
+    const stepPassed = stepChecks.length > 0 && stepChecks.every(counted);
     const timeOnStepMs = this.now() - learner.stepStartedAt;
     return {
       id: learner.id,
@@ -301,15 +304,15 @@ export class Classroom {
       sessionStatus: session ? 'running' : 'none',
       ...(lesson ? { lesson: lesson.meta.id, stepTitle: lesson.steps[learner.step]?.title } : {}),
       step: learner.step,
-      checksPassed: checks.filter((c) => c.counts).length,
+      checksPassed: checks.filter(counted).length,
       checksTotal: checks.length,
-      points: { earned: progress?.points ?? 0, possible: progress?.possible ?? 0 },
+      points: { earned: checks.reduce((sum, c) => sum + (counted(c) ? c.points : 0), 0), possible: progress?.possible ?? 0 },
       ...(progress ? { grading: progress.rule } : {}),
       timeOnStepMs,
       lastActivity: new Date(Math.max(learner.lastSeen, session?.lastActivity ?? 0)).toISOString(),
       stuck: !stepPassed && stepChecks.length > 0 && timeOnStepMs > (this.deps.stuckMinutes ?? 10) * 60_000,
-      failing: stepChecks.filter((c) => c.result && !c.counts).map((c) => c.check.title),
-      skippedSteps: lesson ? this.deps.progress.skippedSteps(learner.id, lesson.meta.id) : [],
+      failing: stepChecks.filter((c) => c.result && !counted(c)).map((c) => c.check.title),
+      skippedSteps,
     };
   }
 

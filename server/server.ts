@@ -87,14 +87,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let url = config.publicUrl ?? '';
 
   const checks = setupChecks({ config, db, sessions, lessons, log });
-  const classroom = await setupClassroom({ config, db, sessions, lessons, progress: checks.runner, checkRuns: checks.runner, log, baseUrl: () => url });
+  const grading = new Grading({ checks: checks.runner, results: checks.results, lessons, log });
+  const classroom = await setupClassroom({ config, db, sessions, lessons, progress: checks.runner, grading, checkRuns: checks.runner, log, baseUrl: () => url });
+  // During an exam its lessons' hints and solutions are withheld, from the lesson view and from check results.
+  checks.runner.hideHelpWhen((lessonId) => classroom.classroom.helpHidden(lessonId));
   checks.schedule(classroom.classroom);
   checks.runner.onRun(({ run }) => metrics.checksRan(run.durationMs / 1000, run.passed));
   // Browsers' websockets are accepted from the workshop's own origin only (and its public URL behind a proxy).
   const terminals = setupTerminals(sessions, log, { watch: classroom.watch, allowedOrigins: config.publicUrl ? [config.publicUrl] : [], metrics });
   metrics.observeTerminals(() => terminals.hub.size);
-  const lessonRoutes = setupLessons({ sessions, lessons, checks: checks.runner, terminals: terminals.hub });
-  const grading = new Grading({ checks: checks.runner, results: checks.results, lessons, log });
+  const lessonRoutes = setupLessons({ sessions, lessons, checks: checks.runner, terminals: terminals.hub, helpHidden: (lessonId) => classroom.classroom.helpHidden(lessonId) });
   let appsPort = 0;
   const links = new AppLinks({
     domain: config.ports.domain,

@@ -19,6 +19,11 @@ export const CreateEventSchema = z
     warmPool: z.number().int().min(0).max(50).default(0),
     /** The class's default language: learners who have not chosen one see the page and lessons in it. */
     language: EventLanguageSchema.optional(),
+    /** An exam: joins only between its times, no hints or solutions meanwhile, every learner graded at the close. */
+    exam: z
+      .strictObject({ opensAt: z.iso.datetime({ offset: true }), closesAt: z.iso.datetime({ offset: true }) })
+      .refine((e) => Date.parse(e.opensAt) < Date.parse(e.closesAt), { message: 'an exam closes after it opens' })
+      .optional(),
   })
   .refine((e) => !e.opensAt || !e.closesAt || Date.parse(e.opensAt) < Date.parse(e.closesAt), { message: 'closesAt must be after opensAt' });
 
@@ -31,6 +36,13 @@ export const LoginSchema = z.strictObject({ password: z.string().min(1).max(200)
 export const MessageSchema = z.strictObject({ text: z.string().trim().min(1).max(500) });
 export const PositionSchema = z.strictObject({ lesson: LessonId, step: z.number().int().min(0).max(100) });
 export const GradeSchema = z.strictObject({ lesson: LessonId });
+/** "Skip to this step": the step (0-based) to catch up to. */
+export const SkipSchema = z.strictObject({ step: z.number().int().min(1).max(100) });
+/** An action on every learner of an event. */
+export const BulkActionSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('restart') }),
+  z.strictObject({ action: z.literal('skip'), step: z.number().int().min(1).max(100) }),
+]);
 
 export type CreateEventRequest = z.infer<typeof CreateEventSchema>;
 
@@ -49,6 +61,8 @@ export interface EventView {
   endedAt?: string;
   /** The class's default language; absent: each learner's browser decides. */
   language?: EventLanguage;
+  /** Set for an exam: its window, and when its learners were graded (at the close). */
+  exam?: { opensAt: string; closesAt: string; gradedAt?: string };
 }
 
 export interface LearnerRow {
@@ -69,6 +83,14 @@ export interface LearnerRow {
   lastActivity: string;
   stuck: boolean;
   failing: string[];
+  /** Steps of the lesson the server caught up for the learner ("skip to this step"): shown, never earned. */
+  skippedSteps: number[];
+}
+
+/** The answer of an action on every learner of an event. */
+export interface BulkOutcomeView {
+  done: number;
+  failed: Array<{ learner: string; name: string; error: string }>;
 }
 
 /** What the dashboard stream sends: a full table first, then changed rows and notices. */
@@ -81,5 +103,7 @@ export type DashboardMessage =
 export type LearnerMessage =
   | { type: 'message'; text: string; at: string }
   | { type: 'session-reset'; sessionId: string }
+  /** The server moved the learner (caught up to a step): the page opens that step. */
+  | { type: 'moved'; lesson: string; step: number }
   | { type: 'session-ended' }
   | { type: 'session-extended'; expiresAt: string };

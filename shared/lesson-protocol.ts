@@ -46,6 +46,8 @@ export interface LessonView extends LessonSummary {
   stepViews: LessonStepView[];
   /** The lesson file's lint problems, while an author edits it (live reload); absent when there are none. */
   problems?: Array<{ line: number; message: string }>;
+  /** Set while an exam uses the lesson: its hints and solutions are withheld (the server leaves them out). */
+  helpHidden?: boolean;
 }
 
 export interface ClusterTaskView {
@@ -144,6 +146,8 @@ export interface GradedCheck {
   holdsNow: boolean;
   /** A check of the starting state (`precondition: true`, no points): listed, never counted. */
   precondition?: boolean;
+  /** Its step was caught up by the server ("skip to this step") and the check was not earned: it counts nothing. */
+  skipped?: boolean;
 }
 
 /** A learner's grade for a lesson: `GET /api/sessions/:id/progress`, grading exports, the grade command. */
@@ -157,4 +161,6 @@ export interface GradeReport {
   checks: GradedCheck[];
   /** Which rule graded the report: `earned` (what was earned step by step) or `final-state` (the live cluster). */
   rule: GradingRule;
+  /** Steps (0-based) the server caught up for the learner: their unearned checks are marked `skipped`. */
+  skippedSteps?: number[];
 }

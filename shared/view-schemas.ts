@@ -76,6 +76,7 @@ export const LessonViewSchema: z.ZodMiniType<LessonView> = z.object({
       solutionHtml: z.optional(z.string()),
     }),
   ),
+  helpHidden: z.optional(z.boolean()),
 });
 
 /** The answer of `POST /api/sessions/:id/run`: typed into the terminal, or run with exec (file blocks, no terminal open). */
@@ -129,8 +130,10 @@ export const GradeReportSchema: z.ZodMiniType<GradeReport> = z.object({
       earnedAt: z.optional(z.string()),
       holdsNow: z.boolean(),
       precondition: z.optional(z.boolean()),
+      skipped: z.optional(z.boolean()),
     }),
   ),
+  skippedSteps: z.optional(z.array(z.number())),
 });
 
 const ClusterTaskSchema = z.object({ service: z.string(), slot: z.optional(z.number()), state: z.string(), desired: z.string(), image: z.string(), error: z.optional(z.string()) });
@@ -168,6 +171,7 @@ export const EventViewSchema: z.ZodMiniType<EventView> = z.object({
   createdAt: z.string(),
   endedAt: z.optional(z.string()),
   language: z.optional(z.enum(['en', 'ko'])),
+  exam: z.optional(z.object({ opensAt: z.string(), closesAt: z.string(), gradedAt: z.optional(z.string()) })),
 });
 
 export const LearnerRowSchema: z.ZodMiniType<LearnerRow> = z.object({
@@ -185,6 +189,7 @@ export const LearnerRowSchema: z.ZodMiniType<LearnerRow> = z.object({
   lastActivity: z.string(),
   stuck: z.boolean(),
   failing: z.array(z.string()),
+  skippedSteps: z.array(z.number()),
 });
 
 export const DashboardMessageSchema: z.ZodMiniType<DashboardMessage> = z.discriminatedUnion('type', [
@@ -196,6 +201,7 @@ export const DashboardMessageSchema: z.ZodMiniType<DashboardMessage> = z.discrim
 export const LearnerMessageSchema: z.ZodMiniType<LearnerMessage> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), text: z.string(), at: z.string() }),
   z.object({ type: z.literal('session-reset'), sessionId: z.string() }),
+  z.object({ type: z.literal('moved'), lesson: z.string(), step: z.number() }),
   z.object({ type: z.literal('session-ended') }),
   z.object({ type: z.literal('session-extended'), expiresAt: z.string() }),
 ]);
@@ -217,6 +223,9 @@ export const PositionAnswerSchema = z.object({ session: z.optional(CreatedSessio
 
 export const InstructorMeSchema = z.object({ configured: z.boolean(), loggedIn: z.boolean() });
 export const InstructorLoginSchema = z.object({ token: z.string() });
+/** `POST /api/instructor/events/:id/everyone`. */
+export const BulkOutcomeSchema = z.object({ done: z.number(), failed: z.array(z.object({ learner: z.string(), name: z.string(), error: z.string() })) });
+
 export const EventListSchema = z.object({ events: z.array(EventViewSchema) });
 export const EventDetailSchema = z.object({ event: EventViewSchema, learners: z.array(LearnerRowSchema) });
 export const MessageSentSchema = z.object({ sent: z.number() });

@@ -129,6 +129,22 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
     await page.loadProgress();
   }
 
+  /** Restarting answers on the session stream (the workspace moves to the fresh session); skipping keeps the session. */
+  function catchUpFor(token: string, lessonId: string) {
+    return {
+      skipTo: async (step: number) => {
+        clearTimeout(positionTimer);
+        await lessonApi.skip(token, step);
+        positionStore.save({ lesson: lessonId, step });
+      },
+      restart: async () => {
+        clearTimeout(positionTimer);
+        positionStore.save({ lesson: lessonId, step: 0 });
+        await lessonApi.restart(token);
+      },
+    };
+  }
+
   function showPage(lesson: LessonView, step: number, memory?: PageMemory): LessonPage {
     const page = new LessonPage(lesson, {
       creds: ctx.creds,
@@ -141,6 +157,7 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
         positionStore.save({ lesson: lessonId, step: s });
         if (fits) reportPosition(lessonId, s);
       },
+      ...(ctx.learner ? { catchUp: catchUpFor(ctx.learner.token, lesson.id) } : {}),
     }, step, memory);
     body = { kind: 'page', page };
     draw();

@@ -116,11 +116,18 @@ export class Workspace {
     } else if (message.type === 'session-reset') {
       const creds = { id: message.sessionId, token: this.creds.token };
       this.disposed = true;
+      // A reset (or the learner's restart) starts the lesson over.
+      if (this.learner) this.learner.step = 0;
       showToast(t('workspace.resetByInstructor'), { timeoutMs: 8000 });
       void api.get(creds).then(
         (view) => this.hooks.switchTo(creds, view, this.learner),
         () => this.hooks.ended(t('workspace.resetFailed')),
       );
+    } else if (message.type === 'moved' && this.learner) {
+      // Caught up to a step by the server (docs/classroom.md): the panel opens again there, on the same session.
+      Object.assign(this.learner, { lesson: message.lesson, step: message.step });
+      this.disposed = true;
+      this.hooks.switchTo(this.creds, this.view, this.learner);
     } else if (message.type === 'session-ended') {
       this.end(t('workspace.sessionEnded'));
     }

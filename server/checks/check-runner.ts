@@ -35,6 +35,8 @@ export interface CheckedSessions {
  */
 export class CheckRunner {
   private readonly listeners = new Set<(event: CheckRunEvent) => void>();
+  /** Whether a lesson's hints are withheld now (an exam uses it: the classroom says). */
+  private helpHidden: (lessonId: string) => boolean = () => false;
 
   constructor(
     private readonly sessions: CheckedSessions,
@@ -46,6 +48,10 @@ export class CheckRunner {
   onRun(listener: (event: CheckRunEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  hideHelpWhen(predicate: (lessonId: string) => boolean): void {
+    this.helpHidden = predicate;
   }
 
   /** The live cluster for the page: nodes, roles, availability and the tasks on each. */
@@ -85,6 +91,8 @@ export class CheckRunner {
     const run = await runLessonChecks(lesson, step, exec, nodes.map((n) => n.name), values, this.reader(session, exec), baselinesFor);
     const checkedAt = this.now();
     const previous = new Map(this.results.forOwner(owner, id).map((r) => [r.checkId, r]));
+    // A step the server caught up for the owner earns nothing: its checks hold because its solution ran.
+    const skipped = new Set(this.results.skippedSteps(owner, id));
     this.results.save(run.checks.map((check) => mergeResult(previous.get(check.id), {
       owner,
       lesson: id,
@@ -95,9 +103,9 @@ export class CheckRunner {
       possible: check.points.possible,
       detail: storableFindings(check),
       checkedAt,
-    }, reached)));
+    }, skipped.has(check.step) ? undefined : reached)));
     for (const listener of this.listeners) listener({ session, owner, run });
-    return run;
+    return this.helpHidden(id) ? { ...run, checks: run.checks.map(({ hint: _hint, ...check }) => check) } : run;
   }
 
   /**
@@ -117,6 +125,15 @@ export class CheckRunner {
   /** The owner's stored results for a lesson (what the classroom's rows and the reports read). */
   forOwner(owner: string, lessonId: string): StoredCheckResult[] {
     return this.results.forOwner(owner, lessonId);
+  }
+
+  /** Marks steps as caught up by the server for the owner: shown as skipped, never earned. */
+  markSkipped(owner: string, lessonId: string, steps: readonly number[]): void {
+    this.results.markSkipped(owner, lessonById(this.lessons, lessonId).meta.id, steps, this.now());
+  }
+
+  skippedSteps(owner: string, lessonId: string): number[] {
+    return this.results.skippedSteps(owner, lessonId);
   }
 
   /** A reset of the lesson for the owner (instructor's reset, learner's restart): earned results go too. */

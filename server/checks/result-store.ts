@@ -92,10 +92,23 @@ export class ResultStore {
       .run(owner, lesson, step, takenAt, JSON.stringify(rest));
   }
 
-  /** A reset of the lesson for the owner: results, reached step and baselines go, so it starts afresh. */
+  /** Marks steps the server caught up for the owner ("skip to this step"): their checks are never earned. */
+  markSkipped(owner: string, lesson: string, steps: readonly number[], at: number): void {
+    const insert = this.db.prepare('INSERT INTO skipped_steps (owner, lesson, step, skipped_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.db.transaction(() => {
+      for (const step of steps) insert.run(owner, lesson, step, at);
+    })();
+  }
+
+  skippedSteps(owner: string, lesson: string): number[] {
+    const rows = this.db.prepare('SELECT step FROM skipped_steps WHERE owner = ? AND lesson = ? ORDER BY step').all(owner, lesson) as Array<{ step: number }>;
+    return rows.map((row) => row.step);
+  }
+
+  /** A reset of the lesson for the owner: results, reached step, baselines and skipped marks go, so it starts afresh. */
   resetLesson(owner: string, lesson: string): void {
     this.db.transaction(() => {
-      for (const table of ['check_results', 'reached_steps', 'step_baselines']) {
+      for (const table of ['check_results', 'reached_steps', 'step_baselines', 'skipped_steps']) {
         this.db.prepare(`DELETE FROM ${table} WHERE owner = ? AND lesson = ?`).run(owner, lesson);
       }
     })();

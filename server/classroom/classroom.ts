@@ -3,7 +3,7 @@ import type { CreatedSessionView } from '../../shared/protocol.js';
 import type { CheckRunEvent } from '../checks/check-runner.js';
 import type { DueCheck } from '../checks/check-schedule.js';
 import type { StoredCheckResult } from '../checks/result-store.js';
-import { lessonProgress } from '../checks/lesson-progress.js';
+import { lessonProgress, type CheckProgress } from '../checks/lesson-progress.js';
 import { HttpError, notFound } from '../errors.js';
 import { newId, newToken, tokenDigest } from '../ids.js';
 import { lessonById } from '../lessons/load-lessons.js';
@@ -14,14 +14,35 @@ import type { SessionManager } from '../sessions/session-manager.js';
 import type { EventRecord, EventStore, LearnerRecord } from './event-store.js';
 import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code.js';
 import type { LiveHub } from './live-hub.js';
+import { catchUp } from './catch-up.js';
 
 /** The learners' progress, kept by checks: their results, the steps they reached, and resetting a lesson. */
 export interface Progress {
   forOwner(owner: string, lesson: string): StoredCheckResult[];
   /** The learner is on `step`; steps that compare with the past record their baseline from `session`'s cluster. */
   reach(owner: string, lesson: string, step: number, session?: Session): Promise<void>;
-  /** Clears the owner's results, reached step and baselines for the lesson. */
+  /** Clears the owner's results, reached step, baselines and skipped marks for the lesson. */
   resetProgress(owner: string, lesson: string): void;
+  /** Marks steps the server caught up for the owner: shown as skipped, never earned. */
+  markSkipped(owner: string, lesson: string, steps: readonly number[]): void;
+  skippedSteps(owner: string, lesson: string): number[];
+}
+
+/** Grading an exam at its close: every learner, by the lesson's grading rule (grading.ts). */
+export interface ExamGrading {
+  gradeEvent(learners: ExamLearner[], lessons: readonly string[]): Promise<unknown>;
+}
+export interface ExamLearner {
+  id: string;
+  name: string;
+  lesson?: string;
+  session?: Session;
+}
+
+/** What an action on every learner of an event did: how many it did, and who it could not do it for, and why. */
+export interface BulkOutcome {
+  done: number;
+  failed: Array<{ learner: string; name: string; error: string }>;
 }
 
 export interface ClassroomDeps {
@@ -30,6 +51,7 @@ export interface ClassroomDeps {
   sessions: SessionManager;
   lessons: ReadonlyMap<string, Lesson>;
   hub: LiveHub;
+  grading?: ExamGrading;
   baseUrl: () => string;
   log: Logger;
   now?: () => number;
@@ -42,6 +64,8 @@ export const sessionChannel = (id: string) => `session:${id}`;
 /** Instructor-led events: joining with a code, learners' progress, the live table and the instructor's actions. */
 export class Classroom {
   private readonly now: () => number;
+  /** Learners whose nodes are being caught up or replaced now: a second action waits for the first to end. */
+  private readonly busy = new Set<string>();
 
   constructor(private readonly deps: ClassroomDeps) {
     this.now = deps.now ?? Date.now;
@@ -60,6 +84,7 @@ export class Classroom {
       warmPool: request.warmPool,
       createdAt: this.now(),
       ...(request.language ? { language: request.language } : {}),
+      ...(request.exam ? { exam: { opensAt: Date.parse(request.exam.opensAt), closesAt: Date.parse(request.exam.closesAt) } } : {}),
     };
     this.deps.events.insertEvent(record);
     this.applyWarmPool(record, record.warmPool);
@@ -101,6 +126,9 @@ export class Classroom {
       createdAt: new Date(event.createdAt).toISOString(),
       ...(event.endedAt ? { endedAt: new Date(event.endedAt).toISOString() } : {}),
       ...(event.language ? { language: event.language } : {}),
+      ...(event.exam
+        ? { exam: { opensAt: new Date(event.exam.opensAt).toISOString(), closesAt: new Date(event.exam.closesAt).toISOString(), ...(event.gradedAt ? { gradedAt: new Date(event.gradedAt).toISOString() } : {}) } }
+        : {}),
     };
   }
 
@@ -116,6 +144,8 @@ export class Classroom {
     const event = this.deps.events.eventByCode(normalizeJoinCode(code));
     if (!event) throw notFound('no event has this join code');
     const now = this.now();
+    if (event.exam && now < event.exam.opensAt) throw new HttpError(403, 'exam_not_open', `the exam "${event.name}" opens at ${new Date(event.exam.opensAt).toISOString()}; join then`);
+    if (event.exam && now > event.exam.closesAt) throw new HttpError(410, 'exam_closed', `the exam "${event.name}" closed at ${new Date(event.exam.closesAt).toISOString()}; late joins are refused`);
     if (this.isOver(event)) throw new HttpError(410, 'event_closed', `the event "${event.name}" has ended`);
     if (event.opensAt && now < event.opensAt) throw new HttpError(403, 'event_not_open', `the event "${event.name}" opens at ${new Date(event.opensAt).toISOString()}`);
     if (this.deps.events.learnerCount(event.id) >= event.capacity) throw new HttpError(409, 'event_full', `the event "${event.name}" is full (${event.capacity} learners)`);
@@ -153,18 +183,55 @@ export class Classroom {
     return learner;
   }
 
+  private closingTime(event: EventRecord): number | undefined {
+    const times = [event.closesAt, event.exam?.closesAt].filter((t): t is number => t !== undefined);
+    return times.length ? Math.min(...times) : undefined;
+  }
+
   private isOver(event: EventRecord): boolean {
-    return event.endedAt !== undefined || (event.closesAt !== undefined && this.now() > event.closesAt);
+    const closing = this.closingTime(event);
+    return event.endedAt !== undefined || (closing !== undefined && this.now() > closing);
+  }
+
+  /** An exam between its opening and its close: hints and solutions of its lessons are withheld. */
+  private examInProgress(event: EventRecord): boolean {
+    const now = this.now();
+    return !!event.exam && event.endedAt === undefined && now >= event.exam.opensAt && now <= event.exam.closesAt;
+  }
+
+  /**
+   * Whether the lesson's hints and solutions are withheld now: an exam in progress uses it. They are withheld
+   * from everybody (the lessons route answers without a credential, so a learner could ask without theirs).
+   */
+  helpHidden(lessonId: string): boolean {
+    return this.deps.events.events().some((event) => event.lessons.includes(lessonId) && this.examInProgress(event));
   }
 
   /**
    * Ends the events whose closing time has passed, as the instructor's "end" would: their learners' sessions end,
-   * so the learners' tokens (which also open those sessions) open nothing any more. Called on a timer.
+   * so the learners' tokens (which also open those sessions) open nothing any more. An exam's learners are graded
+   * first, on their clusters as the close found them, and the results stay for the exports. Called on a timer.
    */
   async closeDueEvents(): Promise<number> {
-    const due = this.deps.events.events().filter((event) => !event.endedAt && event.closesAt !== undefined && this.now() > event.closesAt);
-    for (const event of due) await this.endEvent(event.id);
+    const due = this.deps.events.events().filter((event) => {
+      const closing = this.closingTime(event);
+      return !event.endedAt && closing !== undefined && this.now() > closing;
+    });
+    for (const event of due) {
+      if (event.exam && !event.gradedAt) await this.gradeExam(event);
+      await this.endEvent(event.id);
+    }
     return due.length;
+  }
+
+  private async gradeExam(event: EventRecord): Promise<void> {
+    if (!this.deps.grading) throw new Error('exam grading is not set up');
+    const learners = this.deps.events.learners(event.id).map((learner): ExamLearner => {
+      const session = this.sessionOf(learner);
+      return { id: learner.id, name: learner.displayName, ...(learner.lesson ? { lesson: learner.lesson } : {}), ...(session ? { session } : {}) };
+    });
+    await this.deps.grading.gradeEvent(learners, event.lessons);
+    this.deps.events.markGraded(event.id, this.now());
   }
 
   learner(id: string): LearnerRecord {
@@ -222,10 +289,13 @@ export class Classroom {
   row(learner: LearnerRecord): LearnerRow {
     const lesson = learner.lesson ? this.deps.lessons.get(learner.lesson) : undefined;
     const progress = lesson ? lessonProgress(lesson, this.deps.progress.forOwner(learner.id, lesson.meta.id)) : undefined;
+    const skippedSteps = lesson ? this.deps.progress.skippedSteps(learner.id, lesson.meta.id) : [];
+    // As the reports say (grading.ts withSkipped): an unearned check of a skipped step counts nothing, under either rule.
+    const counted = (c: CheckProgress) => c.counts && (c.earned || !skippedSteps.includes(c.check.step));
     const checks = progress?.checks.filter((c) => !c.check.precondition) ?? [];
     const stepChecks = checks.filter((c) => c.check.step === learner.step);
     const session = this.sessionOf(learner);
-    const stepPassed = stepChecks.length > 0 && stepChecks.every((c) => c.counts);
+    const stepPassed = stepChecks.length > 0 && stepChecks.every(counted);
     const timeOnStepMs = this.now() - learner.stepStartedAt;
     return {
       id: learner.id,
@@ -234,14 +304,15 @@ export class Classroom {
       sessionStatus: session ? 'running' : 'none',
       ...(lesson ? { lesson: lesson.meta.id, stepTitle: lesson.steps[learner.step]?.title } : {}),
       step: learner.step,
-      checksPassed: checks.filter((c) => c.counts).length,
+      checksPassed: checks.filter(counted).length,
       checksTotal: checks.length,
-      points: { earned: progress?.points ?? 0, possible: progress?.possible ?? 0 },
+      points: { earned: checks.reduce((sum, c) => sum + (counted(c) ? c.points : 0), 0), possible: progress?.possible ?? 0 },
       ...(progress ? { grading: progress.rule } : {}),
       timeOnStepMs,
       lastActivity: new Date(Math.max(learner.lastSeen, session?.lastActivity ?? 0)).toISOString(),
       stuck: !stepPassed && stepChecks.length > 0 && timeOnStepMs > (this.deps.stuckMinutes ?? 10) * 60_000,
-      failing: stepChecks.filter((c) => c.result && !c.counts).map((c) => c.check.title),
+      failing: stepChecks.filter((c) => c.result && !counted(c)).map((c) => c.check.title),
+      skippedSteps,
     };
   }
 
@@ -259,8 +330,12 @@ export class Classroom {
    * A fresh session for the learner's current lesson, which starts over: its results, reached step and
    * baselines are cleared (progress in other lessons stays), and the learner is back on its first step.
    */
-  async resetLearner(id: string): Promise<void> {
+  async resetLearner(id: string, reason = 'reset by the instructor'): Promise<void> {
     const learner = this.learner(id);
+    await this.exclusively(learner, () => this.restart(learner, reason));
+  }
+
+  private async restart(learner: LearnerRecord, reason: string): Promise<void> {
     const old = learner.sessionId;
     const lesson = learner.lesson ?? this.event(learner.eventId).lessons[0];
     // The new session first, so the old one's page learns where to go before it hears that its session ended.
@@ -272,9 +347,76 @@ export class Classroom {
     this.deps.events.updateLearner(learner);
     if (old) {
       this.tellLearner(old, { type: 'session-reset', sessionId: session.id });
-      await this.deps.sessions.end(old, 'reset by the instructor');
+      await this.deps.sessions.end(old, reason);
     }
     this.deps.hub.publish(eventChannel(learner.eventId), { type: 'learner', learner: this.row(learner) });
+  }
+
+  /**
+   * "Skip to this step": the server runs the solutions of the steps after the last one the learner completed
+   * (every check earned, or skipped before) up to `step` in their nodes (catch-up.ts), marks those steps skipped
+   * (their checks are never earned; reports say skipped), and moves the learner to `step`. Where the page says
+   * the learner is does not count: opening a step is not doing it. A learner may not skip in an exam; the
+   * instructor may.
+   */
+  async skipTo(id: string, step: number, by: 'learner' | 'instructor'): Promise<void> {
+    const learner = this.learner(id);
+    const event = this.event(learner.eventId);
+    if (by === 'learner' && event.exam) throw new HttpError(403, 'exam', 'skipping steps is not allowed in an exam');
+    const lessonId = learner.lesson ?? event.lessons[0];
+    const lesson = lessonById(this.deps.lessons, lessonId);
+    if (!lesson.steps[step]) throw new HttpError(400, 'bad_request', `lesson ${lessonId} has no step ${step + 1}`);
+    const from = this.catchUpStart(learner.id, lesson, step);
+    if (from >= step) throw new HttpError(409, 'nothing_to_skip', `${learner.displayName} has done or skipped every step before step ${step + 1}`);
+    await this.exclusively(learner, async () => {
+      const session = this.runningSession(learner);
+      // Marked first, so a scheduled check run during the catch-up cannot earn what the solutions build.
+      this.deps.progress.markSkipped(learner.id, lessonId, lesson.steps.slice(from, step).map((s) => s.index));
+      await catchUp(this.deps.sessions, session, lesson, from, step);
+      await this.setPosition(learner, lessonId, step);
+      // The learner's own page already is on the step; one the instructor moved is told to go there.
+      if (by === 'instructor') this.tellLearner(session.id, { type: 'moved', lesson: lessonId, step });
+    });
+  }
+
+  /** The step after the last one before `step` that the learner completed (all its checks earned) or skipped. */
+  private catchUpStart(owner: string, lesson: Lesson, step: number): number {
+    const progress = lessonProgress(lesson, this.deps.progress.forOwner(owner, lesson.meta.id));
+    const skipped = new Set(this.deps.progress.skippedSteps(owner, lesson.meta.id));
+    const completed = (index: number) => {
+      const checks = progress.checks.filter((c) => c.check.step === index);
+      return skipped.has(index) || (checks.length > 0 && checks.every((c) => c.earned));
+    };
+    for (let index = step - 1; index >= 0; index--) if (completed(index)) return index + 1;
+    return 0;
+  }
+
+  /** Runs an action on every learner of the event, two at a time; one learner's failure does not stop the others. */
+  async forEveryone(eventId: string, action: (learner: LearnerRecord) => Promise<void>): Promise<BulkOutcome> {
+    const queue = this.deps.events.learners(this.event(eventId).id);
+    const outcome: BulkOutcome = { done: 0, failed: [] };
+    const worker = async () => {
+      for (let learner = queue.shift(); learner; learner = queue.shift()) {
+        try {
+          await action(learner);
+          outcome.done++;
+        } catch (error) {
+          outcome.failed.push({ learner: learner.id, name: learner.displayName, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    return outcome;
+  }
+
+  private async exclusively(learner: LearnerRecord, action: () => Promise<void>): Promise<void> {
+    if (this.busy.has(learner.id)) throw new HttpError(409, 'busy', `${learner.displayName}'s nodes are being changed; try again when that is done`);
+    this.busy.add(learner.id);
+    try {
+      await action();
+    } finally {
+      this.busy.delete(learner.id);
+    }
   }
 
   async endLearner(id: string): Promise<void> {

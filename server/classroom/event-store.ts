@@ -13,6 +13,10 @@ export interface EventRecord {
   createdAt: number;
   endedAt?: number;
   language?: EventLanguage;
+  /** An exam: joins only inside its window, no hints or solutions during it, every learner graded at its close. */
+  exam?: { opensAt: number; closesAt: number };
+  /** When the exam's learners were graded (at its close). */
+  gradedAt?: number;
 }
 
 export interface LearnerRecord {
@@ -31,6 +35,7 @@ export interface LearnerRecord {
 interface EventRow {
   id: string; name: string; join_code: string; lessons: string; capacity: number; opens_at: number | null;
   closes_at: number | null; warm_pool: number; created_at: number; ended_at: number | null; language: string | null;
+  exam_opens_at: number | null; exam_closes_at: number | null; graded_at: number | null;
 }
 interface LearnerRow {
   id: string; event_id: string; display_name: string; token_digest: Buffer; session_id: string | null; lesson: string | null;
@@ -42,6 +47,8 @@ const eventOf = (row: EventRow): EventRecord => ({
   ...(row.opens_at !== null ? { opensAt: row.opens_at } : {}), ...(row.closes_at !== null ? { closesAt: row.closes_at } : {}),
   warmPool: row.warm_pool, createdAt: row.created_at, ...(row.ended_at !== null ? { endedAt: row.ended_at } : {}),
   ...(row.language !== null ? { language: row.language as EventLanguage } : {}),
+  ...(row.exam_opens_at !== null && row.exam_closes_at !== null ? { exam: { opensAt: row.exam_opens_at, closesAt: row.exam_closes_at } } : {}),
+  ...(row.graded_at !== null ? { gradedAt: row.graded_at } : {}),
 });
 
 const learnerOf = (row: LearnerRow): LearnerRecord => ({
@@ -56,8 +63,12 @@ export class EventStore {
 
   insertEvent(event: EventRecord): void {
     this.db
-      .prepare('INSERT INTO events (id, name, join_code, lessons, capacity, opens_at, closes_at, warm_pool, created_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(event.id, event.name, event.joinCode, JSON.stringify(event.lessons), event.capacity, event.opensAt ?? null, event.closesAt ?? null, event.warmPool, event.createdAt, event.language ?? null);
+      .prepare('INSERT INTO events (id, name, join_code, lessons, capacity, opens_at, closes_at, warm_pool, created_at, language, exam_opens_at, exam_closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(event.id, event.name, event.joinCode, JSON.stringify(event.lessons), event.capacity, event.opensAt ?? null, event.closesAt ?? null, event.warmPool, event.createdAt, event.language ?? null, event.exam?.opensAt ?? null, event.exam?.closesAt ?? null);
+  }
+
+  markGraded(id: string, at: number): void {
+    this.db.prepare('UPDATE events SET graded_at = ? WHERE id = ?').run(at, id);
   }
 
   endEvent(id: string, at: number): void {

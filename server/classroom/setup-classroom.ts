@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Session } from '../sessions/session.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { Db } from '../store/database.js';
-import { Classroom, sessionChannel, type Progress } from './classroom.js';
+import { Classroom, sessionChannel, type ExamGrading, type Progress } from './classroom.js';
 import { EventStore } from './event-store.js';
 import { InstructorAuth } from './instructor-auth.js';
 import { LiveHub } from './live-hub.js';
@@ -28,6 +28,7 @@ export async function setupClassroom(deps: {
   sessions: SessionManager;
   lessons: ReadonlyMap<string, Lesson>;
   progress: Progress;
+  grading: ExamGrading;
   checkRuns: { onRun(listener: (event: CheckRunEvent) => void): unknown };
   log: Logger;
   baseUrl: () => string;
@@ -38,7 +39,7 @@ export async function setupClassroom(deps: {
   const auth = new InstructorAuth(db);
   if (config.instructorPassword) await auth.ensurePassword(config.instructorPassword);
   else if (!auth.isConfigured()) log.warn('no instructor password is set: the instructor dashboard stays locked until `npx workshop set-password` or WORKSHOP_INSTRUCTOR_PASSWORD sets one');
-  const classroom = new Classroom({ events, progress: deps.progress, sessions, lessons: deps.lessons, hub, baseUrl: deps.baseUrl, log, stuckMinutes: config.classroom.stuckMinutes });
+  const classroom = new Classroom({ events, progress: deps.progress, sessions, lessons: deps.lessons, hub, grading: deps.grading, baseUrl: deps.baseUrl, log, stuckMinutes: config.classroom.stuckMinutes });
   deps.checkRuns.onRun((event) => classroom.onCheckRun(event));
   const unsubscribe = sessions.onEnded(({ sessionId }) => hub.publish(sessionChannel(sessionId), { type: 'session-ended' }));
   classroom.resumeWarmPools();

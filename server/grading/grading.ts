@@ -21,6 +21,31 @@ export interface GradingChecks {
 }
 export interface GradingResults {
   forOwner(owner: string, lesson: string): StoredCheckResult[];
+  skippedSteps(owner: string, lesson: string): number[];
+}
+
+/** An exam's learner at its close: the lesson they are on, and their running session if they have one. */
+export interface ExamLearner extends GradedLearner {
+  lesson?: string;
+}
+
+/**
+ * Marks a report's checks of steps the server caught up ("skip to this step"): a check there that was not
+ * earned is `skipped` and counts nothing, under either rule (under `final-state` it would hold now only because
+ * its solution ran). A check earned before the skip stays earned.
+ */
+export function withSkipped(report: GradeReport, skippedSteps: readonly number[]): GradeReport {
+  if (skippedSteps.length === 0) return report;
+  const skipped = new Set(skippedSteps);
+  const checks = report.checks.map((check) => (skipped.has(check.step) && !check.earnedAt ? { ...check, passed: false, earned: 0, skipped: true, failures: [{ message: `skipped: step ${check.step + 1} was caught up by the server` }] } : check));
+  const counted = checks.filter((c) => !c.precondition);
+  return {
+    ...report,
+    checks,
+    earned: counted.reduce((sum, c) => sum + c.earned, 0),
+    passed: counted.every((c) => c.passed),
+    skippedSteps: [...skipped].sort((a, b) => a - b),
+  };
 }
 
 /** Grading a group of learners: run a lesson's checks on every learner's cluster, then report from the stored results. */
@@ -43,9 +68,22 @@ export class Grading {
     return this.reports(learners, lessonId);
   }
 
+  /**
+   * Grades an exam at its close, lesson by lesson: a lesson's checks run on the clusters of the learners who are on
+   * it (another lesson's cluster would say nothing about it); everybody's results are kept for the exports.
+   */
+  async gradeEvent(learners: ExamLearner[], lessonIds: readonly string[]): Promise<Map<string, GradeReport[]>> {
+    const graded = new Map<string, GradeReport[]>();
+    for (const lessonId of lessonIds) {
+      const onLesson = learners.map(({ lesson, session, ...learner }) => (lesson === lessonId && session ? { ...learner, session } : learner));
+      graded.set(lessonId, await this.grade(onLesson, lessonId));
+    }
+    return graded;
+  }
+
   reports(learners: GradedLearner[], lessonId: string): GradeReport[] {
     const lesson = lessonById(this.deps.lessons, lessonId);
-    return learners.map((learner) => gradeReport(learner.name, lesson, this.deps.results.forOwner(learner.id, lessonId)));
+    return learners.map((learner) => withSkipped(gradeReport(learner.name, lesson, this.deps.results.forOwner(learner.id, lessonId)), this.deps.results.skippedSteps(learner.id, lessonId)));
   }
 
   export(learners: GradedLearner[], lessonId: string, format: ExportFormat, lang: FindingLanguage = 'en') {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CheckRunner } from '../checks/check-runner.js';
 import type { ResultStore } from '../checks/result-store.js';
 import { gradeReport } from '../grading/grade-report.js';
+import { withSkipped } from '../grading/grading.js';
 import { lessonById } from '../lessons/load-lessons.js';
 import type { Lesson } from '../lessons/lesson-types.js';
 import type { SessionManager } from '../sessions/session-manager.js';
@@ -38,7 +39,7 @@ export function checksRouter(sessions: SessionManager, checks: CheckRunner, resu
     const session = sessions.authorize(String(req.params.id), sessionToken(req));
     const lesson = lessonById(lessons, String(req.query.lesson ?? session.lesson ?? ''));
     const owner = session.resultsOwner();
-    res.json(gradeReport(owner, lesson, results.forOwner(owner, lesson.meta.id)));
+    res.json(withSkipped(gradeReport(owner, lesson, results.forOwner(owner, lesson.meta.id)), results.skippedSteps(owner, lesson.meta.id)));
   });
 
   return router;

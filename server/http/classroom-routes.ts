@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { JoinSchema, PositionSchema } from '../../shared/classroom-protocol.js';
+import { JoinSchema, PositionSchema, SkipSchema } from '../../shared/classroom-protocol.js';
 import { sessionChannel, type Classroom } from '../classroom/classroom.js';
 import type { LiveHub } from '../classroom/live-hub.js';
 import { HttpError } from '../errors.js';
@@ -34,6 +34,20 @@ export function classroomRouter(classroom: Classroom, sessions: SessionManager, 
     const learner = classroom.learnerByToken(credential(req, LEARNER_COOKIE));
     const { lesson, step } = parseBody(PositionSchema, req.body);
     res.json(await classroom.setPosition(learner, lesson, step));
+  });
+
+  // "Skip to this step": the server runs the earlier steps' solutions in the learner's nodes (never earned).
+  router.post('/learners/me/skip', async (req, res) => {
+    const learner = classroom.learnerByToken(credential(req, LEARNER_COOKIE));
+    await classroom.skipTo(learner.id, parseBody(SkipSchema, req.body).step, 'learner');
+    res.status(204).end();
+  });
+
+  // "Restart lesson": a fresh cluster of the lesson's template, and the lesson's progress cleared.
+  router.post('/learners/me/restart', async (req, res) => {
+    const learner = classroom.learnerByToken(credential(req, LEARNER_COOKIE));
+    await classroom.resetLearner(learner.id, 'restarted by the learner');
+    res.status(204).end();
   });
 
   // The workspace listens here for the instructor's messages and for its session being reset or ended.

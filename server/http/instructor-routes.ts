@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { CreateEventSchema, GradeSchema, LoginSchema, MessageSchema } from '../../shared/classroom-protocol.js';
+import { BulkActionSchema, CreateEventSchema, GradeSchema, LoginSchema, MessageSchema, SkipSchema } from '../../shared/classroom-protocol.js';
 import type { CheckRunner } from '../checks/check-runner.js';
 import { eventChannel, type Classroom } from '../classroom/classroom.js';
 import type { InstructorAuth } from '../classroom/instructor-auth.js';
@@ -78,6 +78,19 @@ export function instructorRouter({ sessions, checks, auth, classroom, grading, h
     res.json({ sent: classroom.message(event.id, parseBody(MessageSchema, req.body).text) });
   });
 
+  // An action on every learner at once: restart the lesson, or catch everyone up to a step (those past it stay).
+  router.post('/events/:id/everyone', async (req, res) => {
+    const event = classroom.event(req.params.id);
+    const request = parseBody(BulkActionSchema, req.body);
+    const outcome = request.action === 'restart'
+      ? await classroom.forEveryone(event.id, (learner) => classroom.resetLearner(learner.id))
+      : await classroom.forEveryone(event.id, (learner) => classroom.skipTo(learner.id, request.step, 'instructor').catch((error: unknown) => {
+        // A learner who has done every step before it is already there.
+        if (!(error instanceof HttpError && error.code === 'nothing_to_skip')) throw error;
+      }));
+    res.json(outcome);
+  });
+
   router.post('/events/:id/grade', async (req, res) => {
     const event = classroom.event(req.params.id);
     const { lesson } = parseBody(GradeSchema, req.body);
@@ -102,6 +115,11 @@ export function instructorRouter({ sessions, checks, auth, classroom, grading, h
   router.get('/learners/:id/cluster', async (req, res) => {
     const session = classroom.runningSession(classroom.learner(req.params.id));
     res.json({ session: await sessions.view(session), cluster: await checks.cluster(session) });
+  });
+
+  router.post('/learners/:id/skip', async (req, res) => {
+    await classroom.skipTo(classroom.learner(req.params.id).id, parseBody(SkipSchema, req.body).step, 'instructor');
+    res.status(204).end();
   });
 
   router.post('/learners/:id/:action', async (req, res) => {

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { RunBlockSchema, type LessonListView } from '../../shared/lesson-protocol.js';
+import { RunBlockSchema, type LessonListView, type LessonView } from '../../shared/lesson-protocol.js';
 import type { CheckRunner } from '../checks/check-runner.js';
 import { HttpError, notFound } from '../errors.js';
 import { resolveBlockCommand } from '../lessons/block-command.js';
@@ -23,7 +23,7 @@ export interface TerminalTyping {
  * by `?lang=`, else by Accept-Language; a lesson without that translation is served in English, and every
  * answer says which language it is in (`lang`).
  */
-export function lessonsRouter(lessons: ReadonlyMap<string, Lesson>): Router {
+export function lessonsRouter(lessons: ReadonlyMap<string, Lesson>, helpHidden: (lessonId: string) => boolean = () => false): Router {
   const router = Router();
   const allLanguages = [...new Set([...lessons.values()].flatMap(lessonLanguages))];
   const choose = (req: Request, res: Response, available: string[]) => {
@@ -37,9 +37,19 @@ export function lessonsRouter(lessons: ReadonlyMap<string, Lesson>): Router {
   });
   router.get('/:id', (req, res) => {
     const lesson = lessonById(lessons, req.params.id);
-    res.json(lessonView(lesson, choose(req, res, lessonLanguages(lesson))));
+    const view = lessonView(lesson, choose(req, res, lessonLanguages(lesson)));
+    res.json(helpHidden(lesson.meta.id) ? withoutHelp(view) : view);
   });
   return router;
+}
+
+/** A lesson as an exam serves it: no hints, no solutions (the page says why). */
+function withoutHelp(view: LessonView): LessonView {
+  return {
+    ...view,
+    helpHidden: true,
+    stepViews: view.stepViews.map(({ solutionHtml: _solution, ...step }) => ({ ...step, checks: step.checks.map(({ hint: _hint, ...check }) => check) })),
+  };
 }
 
 /** A session's lesson actions: run a block (by reference, never by text) and read the live cluster. */

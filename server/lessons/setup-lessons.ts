@@ -5,10 +5,10 @@ import type { SessionManager } from '../sessions/session-manager.js';
 import type { Lesson } from './lesson-types.js';
 
 /** The lessons' routes: the lessons themselves, running a block by reference, and the live cluster beside them. */
-export function setupLessons(deps: { sessions: SessionManager; lessons: ReadonlyMap<string, Lesson>; checks: CheckRunner; terminals: TerminalTyping }): { routers: Array<[string, Router]> } {
+export function setupLessons(deps: { sessions: SessionManager; lessons: ReadonlyMap<string, Lesson>; checks: CheckRunner; terminals: TerminalTyping; helpHidden?: (lessonId: string) => boolean }): { routers: Array<[string, Router]> } {
   return {
     routers: [
-      ['/lessons', lessonsRouter(deps.lessons)],
+      ['/lessons', lessonsRouter(deps.lessons, deps.helpHidden)],
       ['/sessions', sessionLessonRouter(deps.sessions, deps.lessons, deps.checks, deps.terminals)],
     ],
   };

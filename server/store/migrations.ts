@@ -164,4 +164,18 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (owner, lesson, step)
   );
   `,
+  // 7: exams and catch-up. An event may be an exam (its window, and when it was graded at the close); a learner's
+  // steps that the server caught up for them ("skip to this step") are marked skipped, never earned.
+  `
+  ALTER TABLE events ADD COLUMN exam_opens_at INTEGER;
+  ALTER TABLE events ADD COLUMN exam_closes_at INTEGER;
+  ALTER TABLE events ADD COLUMN graded_at INTEGER;
+  CREATE TABLE skipped_steps (
+    owner TEXT NOT NULL,
+    lesson TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    skipped_at INTEGER NOT NULL,
+    PRIMARY KEY (owner, lesson, step)
+  );
+  `,
 ];

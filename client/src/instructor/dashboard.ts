@@ -38,6 +38,7 @@ export class Dashboard {
   private readonly timer: number;
   private live: LiveState = 'connecting';
   private grading = false;
+  private bulkBusy = false;
 
   constructor(
     event: EventView,
@@ -117,6 +118,8 @@ export class Dashboard {
       e.closesAt ? t('dashboard.closes', { at: dateTime(e.closesAt) }) : '',
       e.warmPool ? t('dashboard.warmPool', { count: e.warmPool }) : '',
       e.language ? t('dashboard.language', { language: LANGUAGE_NAMES[e.language] }) : '',
+      e.exam ? t('catchUp.examWindow', { opens: dateTime(e.exam.opensAt), closes: dateTime(e.exam.closesAt) }) : '',
+      e.exam?.gradedAt ? t('catchUp.examGraded', { at: dateTime(e.exam.gradedAt) }) : '',
     ].filter(Boolean);
     const copyLink = () => {
       void copyText(e.joinUrl);
@@ -164,6 +167,44 @@ export class Dashboard {
           ${download('csv')} ${download('junit')} ${download('json')}
         </div>
       </div>
+      ${this.everyoneTool()}
+    </div>`;
+  }
+
+  /** Restart the lesson, or catch up to a step, for every learner at once. */
+  private everyoneTool() {
+    const ended = Boolean(this.event.endedAt);
+    const run = async (confirmText: string, body: Parameters<typeof instructorApi.everyone>[1]) => {
+      if (!confirm(confirmText)) return;
+      this.bulkBusy = true;
+      this.render();
+      try {
+        const outcome = await instructorApi.everyone(this.event.id, body);
+        showToast(t('catchUp.bulkDone', { done: outcome.done, failed: outcome.failed.length }), { kind: outcome.failed.length ? 'error' : 'success' });
+        for (const failure of outcome.failed) showToast(`${failure.name}: ${failure.error}`, { kind: 'error' });
+      } catch (error) {
+        showToast((error as Error).message, { kind: 'error' });
+      } finally {
+        this.bulkBusy = false;
+        this.render();
+      }
+    };
+    const skip = (event: SubmitEvent) => {
+      event.preventDefault();
+      const step = Number((event.currentTarget as HTMLFormElement).querySelector('input')!.value);
+      if (Number.isInteger(step) && step >= 2) void run(t('catchUp.confirmSkipEveryone', { step }), { action: 'skip', step: step - 1 });
+    };
+    return html`<div class="tool everyone-tool">
+      <h3>${t('catchUp.everyoneTitle')}</h3>
+      <div class="grade-row">
+        <button type="button" class="button" data-action="restart-everyone" ?disabled=${ended || this.bulkBusy} @click=${() => void run(t('catchUp.confirmRestartEveryone'), { action: 'restart' })}>
+          ${t('catchUp.restartEveryone')}
+        </button>
+        <form class="skip-everyone" @submit=${skip}>
+          <label>${t('catchUp.skipEveryoneStep')} <input type="number" name="step" min="2" max="100" value="2" /></label>
+          <button type="submit" class="button" data-action="skip-everyone" ?disabled=${ended || this.bulkBusy}>${t('catchUp.skipEveryone')}</button>
+        </form>
+      </div>
     </div>`;
   }
 
@@ -201,7 +242,11 @@ export class Dashboard {
         ${row.stuck ? html`<span class="badge stuck" title=${t('dashboard.stuckTitle')}>${t('dashboard.stuck')}</span>` : nothing}
         ${hasSession ? nothing : html`<span class="badge">${t('dashboard.noSession')}</span>`}
       </td>
-      <td><div class="cell-main">${row.lesson ? this.lessonTitle(row.lesson) : '—'}</div><div class="cell-sub muted">${step}</div></td>
+      <td>
+        <div class="cell-main">${row.lesson ? this.lessonTitle(row.lesson) : '—'}</div>
+        <div class="cell-sub muted">${step}</div>
+        ${row.skippedSteps.length ? html`<div class="cell-sub muted skipped-steps">${t('catchUp.skippedSteps', { steps: row.skippedSteps.map((s) => s + 1).join(', ') })}</div>` : nothing}
+      </td>
       <td class="checks-cell" data-checks="${row.checksPassed}/${row.checksTotal}">
         <div class="cell-main">${row.checksPassed} / ${row.checksTotal}</div>
         <div class="mini-bar"><span style="width:${pct}%"></span></div>
@@ -218,6 +263,7 @@ export class Dashboard {
           <div class="menu-items">
             <button type="button" class="menu-item" ?disabled=${!hasSession} @click=${() => void this.action(row, 'extend')}>${t('dashboard.actions.extend')}</button>
             <button type="button" class="menu-item" @click=${() => void this.action(row, 'reset')}>${t('dashboard.actions.reset')}</button>
+            <button type="button" class="menu-item" data-action="skip-learner" ?disabled=${!hasSession} @click=${() => void this.skipLearner(row)}>${t('catchUp.skipLearner')}</button>
             <button type="button" class="menu-item danger" ?disabled=${!hasSession} @click=${() => void this.action(row, 'end')}>${t('dashboard.actions.end')}</button>
           </div>
         </details>
@@ -263,6 +309,18 @@ export class Dashboard {
     try {
       await instructorApi.learnerAction(row.id, action);
       showToast(t(`dashboard.done.${action}`, { name: row.name }), { kind: 'success' });
+    } catch (error) {
+      showToast((error as Error).message, { kind: 'error' });
+    }
+  }
+
+  private async skipLearner(row: LearnerRow): Promise<void> {
+    const answer = prompt(t('catchUp.promptStep', { name: row.name }));
+    const step = Number(answer);
+    if (!answer || !Number.isInteger(step) || step < 2) return;
+    try {
+      await instructorApi.skipLearner(row.id, step - 1);
+      showToast(t('catchUp.skippedLearner', { name: row.name, step }), { kind: 'success' });
     } catch (error) {
       showToast((error as Error).message, { kind: 'error' });
     }

@@ -29,6 +29,9 @@ export function eventForm(lessons: readonly LessonSummary[], state: EventFormSta
     const language = field('language');
     if (!field('name')) return handlers.update({ busy: false, status: t('eventForm.needName'), error: true });
     if (!chosen.length) return handlers.update({ busy: false, status: t('eventForm.needLesson'), error: true });
+    // An exam's window is the event's opening and closing times.
+    const exam = data.get('exam') === 'on';
+    if (exam && (!field('opensAt') || !field('closesAt'))) return handlers.update({ busy: false, status: t('catchUp.examNeedsTimes'), error: true });
     handlers.update({ busy: true, status: t('eventForm.creating'), error: false });
     try {
       handlers.created(
@@ -40,6 +43,7 @@ export function eventForm(lessons: readonly LessonSummary[], state: EventFormSta
           ...(field('opensAt') ? { opensAt: new Date(field('opensAt')).toISOString() } : {}),
           ...(field('closesAt') ? { closesAt: new Date(field('closesAt')).toISOString() } : {}),
           ...(isLanguage(language) ? { language } : {}),
+          ...(exam ? { exam: { opensAt: new Date(field('opensAt')).toISOString(), closesAt: new Date(field('closesAt')).toISOString() } } : {}),
         }),
       );
     } catch (error) {
@@ -67,6 +71,7 @@ export function eventForm(lessons: readonly LessonSummary[], state: EventFormSta
       <label class="field"><span>${t('eventForm.opens')} ${optional}</span><input type="datetime-local" name="opensAt" /></label>
       <label class="field"><span>${t('eventForm.closes')} ${optional}</span><input type="datetime-local" name="closesAt" /></label>
     </div>
+    <label class="field exam-field"><input type="checkbox" name="exam" /> <span>${t('catchUp.examField')}</span></label>
     <label class="field language-field"
       ><span>${t('eventForm.language')} <small class="muted">${t('eventForm.languageNote')}</small></span>
       <select name="language">

@@ -1,6 +1,8 @@
 import type { CreateEventRequest } from '../../../shared/classroom-protocol.js';
-import { EventDetailSchema, EventListSchema, EventViewSchema, GradeEventAnswerSchema, InstructorLoginSchema, InstructorMeSchema, LearnerClusterSchema, MessageSentSchema } from '../../../shared/view-schemas.js';
+import { BulkOutcomeSchema, EventDetailSchema, EventListSchema, EventViewSchema, GradeEventAnswerSchema, InstructorLoginSchema, InstructorMeSchema, LearnerClusterSchema, MessageSentSchema } from '../../../shared/view-schemas.js';
 import { call, callVoid } from '../api.js';
+
+type BulkAction = { action: 'restart' } | { action: 'skip'; step: number };
 
 /** The instructor's routes; the login cookie (httpOnly) authenticates every call, the stream and downloads. */
 export const instructorApi = {
@@ -14,5 +16,9 @@ export const instructorApi = {
   message: (id: string, text: string) => call(MessageSentSchema, 'POST', `/api/instructor/events/${id}/message`, { body: { text } }),
   grade: (id: string, lesson: string) => call(GradeEventAnswerSchema, 'POST', `/api/instructor/events/${id}/grade`, { body: { lesson } }),
   learnerAction: (id: string, action: 'extend' | 'reset' | 'end') => callVoid('POST', `/api/instructor/learners/${id}/${action}`),
+  /** "Skip to this step" for one learner (`step` 0-based): the server runs the earlier steps' solutions in their nodes. */
+  skipLearner: (id: string, step: number) => callVoid('POST', `/api/instructor/learners/${id}/skip`, { body: { step } }),
+  /** Restart the lesson, or catch up to a step, for every learner of the event. */
+  everyone: (id: string, body: BulkAction) => call(BulkOutcomeSchema, 'POST', `/api/instructor/events/${id}/everyone`, { body }),
   learnerCluster: (id: string) => call(LearnerClusterSchema, 'GET', `/api/instructor/learners/${id}/cluster`),
 };

@@ -1,5 +1,5 @@
 import { CheckRunViewSchema, ClusterViewSchema, GradeReportSchema, LessonListSchema, LessonViewSchema, PositionAnswerSchema, RunBlockResultSchema } from '../../../shared/view-schemas.js';
-import { call } from '../api.js';
+import { call, callVoid } from '../api.js';
 import type { Language } from '../i18n/catalogues.js';
 import type { Credentials } from '../storage.js';
 
@@ -14,4 +14,8 @@ export const lessonApi = {
   cluster: (c: Credentials) => call(ClusterViewSchema, 'GET', `/api/sessions/${c.id}/cluster`, { token: c.token }),
   /** Classroom learners: report where they are; a lesson with another layout answers with a fresh session. */
   position: (learnerToken: string, lesson: string, step: number) => call(PositionAnswerSchema, 'PUT', '/api/learners/me/position', { token: learnerToken, body: { lesson, step } }),
+  /** Classroom learners: "skip to this step" (the server runs the earlier steps' solutions; skipped steps earn nothing). */
+  skip: (learnerToken: string, step: number) => callVoid('POST', '/api/learners/me/skip', { token: learnerToken, body: { step } }),
+  /** Classroom learners: a fresh cluster for the lesson, its progress cleared; the session stream says where to go. */
+  restart: (learnerToken: string) => callVoid('POST', '/api/learners/me/restart', { token: learnerToken }),
 };

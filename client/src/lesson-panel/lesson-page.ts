@@ -28,6 +28,8 @@ export interface LessonPageContext {
   prepareSession(lesson: LessonView): Promise<void>;
   /** The learner moved to another step (for remembering it, and for the instructor's table). */
   stepChanged(lesson: string, step: number, fits: boolean): void;
+  /** Classroom learners: catch up to a step, or restart the lesson on fresh nodes (docs/classroom.md). */
+  catchUp?: { skipTo(step: number): Promise<void>; restart(): Promise<void> };
 }
 
 /** Lesson HTML rendered by the server's markdown-it with raw HTML off, in an element of its own. */
@@ -54,6 +56,7 @@ export class LessonPage {
   private readonly fits: boolean;
   private checking = false;
   private prepare: { busy: boolean; error?: string } = { busy: false };
+  private catchUpState: { busy: boolean; status?: string; error?: boolean } = { busy: false };
 
   constructor(
     private readonly lesson: LessonView,
@@ -173,7 +176,7 @@ export class LessonPage {
       html`<header class="lesson-head">
           <button type="button" class="link-button back" @click=${() => this.ctx.back()}>${t('lesson.back')}</button>
           <h2 class="lesson-title">${this.lesson.title}</h2>
-          ${this.progress()} ${this.fits ? nothing : this.layoutBanner()}
+          ${this.progress()} ${this.fits ? nothing : this.layoutBanner()} ${this.catchUpTools()}
           <ol class="step-list" aria-label=${t('lesson.steps')}>
             ${repeat(this.lesson.stepViews, (s) => s.index, (s) => this.stepPill(s))}
           </ol>
@@ -222,6 +225,38 @@ export class LessonPage {
         ${state === 'done' ? '✓' : step.index + 1}
       </button>
     </li>`;
+  }
+
+  /** The exam note, "Restart lesson", and "Skip to this step" on any step after the first (not in an exam). */
+  private catchUpTools() {
+    const tools = this.ctx.catchUp;
+    const exam = this.lesson.helpHidden ? html`<p class="exam-note" role="note">${t('catchUp.examNote')}</p>` : nothing;
+    if (!tools || !this.fits) return exam;
+    const { busy, status, error } = this.catchUpState;
+    const act = async (confirmText: string, action: () => Promise<void>, done: string) => {
+      if (!confirm(confirmText)) return;
+      this.catchUpState = { busy: true, status: t('catchUp.skipping') };
+      this.render();
+      try {
+        await action();
+        this.catchUpState = { busy: false, status: done };
+      } catch (failure) {
+        this.catchUpState = { busy: false, status: t('catchUp.failed', { message: (failure as Error).message }), error: true };
+      }
+      this.render();
+    };
+    const step = this.step;
+    const skip = () => act(t('catchUp.confirmSkip', { step: step + 1 }), async () => {
+      await tools.skipTo(step);
+      await this.loadProgress();
+    }, t('catchUp.skipped', { step: step + 1 }));
+    return html`${exam}<div class="catch-up-tools">
+      ${step > 0 && !this.lesson.helpHidden
+        ? html`<button type="button" class="button small" data-action="skip-to-step" title=${t('catchUp.skipTitle')} ?disabled=${busy} @click=${() => void skip()}>${t('catchUp.skip')}</button>`
+        : nothing}
+      <button type="button" class="button small" data-action="restart-lesson" ?disabled=${busy} @click=${() => void act(t('catchUp.confirmRestart'), () => tools.restart(), '')}>${t('catchUp.restart')}</button>
+      <span class="catch-up-status ${error ? 'error' : ''}" role="status">${status ?? ''}</span>
+    </div>`;
   }
 
   private layoutBanner() {

@@ -63,6 +63,8 @@ export interface EventView {
   language?: EventLanguage;
   /** Set for an exam: its window, and when its learners were graded (at the close). */
   exam?: { opensAt: string; closesAt: string; gradedAt?: string };
+  /** When the instructor revealed the lessons' hidden solutions to the class. */
+  solutionsRevealedAt?: string;
 }
 
 export interface LearnerRow {
@@ -106,4 +108,6 @@ export type LearnerMessage =
   /** The server moved the learner (caught up to a step): the page opens that step. */
   | { type: 'moved'; lesson: string; step: number }
   | { type: 'session-ended' }
+  /** The instructor revealed the hidden solutions: the page fetches them. */
+  | { type: 'solutions-revealed' }
   | { type: 'session-extended'; expiresAt: string };

@@ -164,3 +164,10 @@ export interface GradeReport {
   /** Steps (0-based) the server caught up for the learner: their unearned checks are marked `skipped`. */
   skippedSteps?: number[];
 }
+
+/** `GET /api/learners/me/solutions?lesson=`: a lesson's hidden solutions, once the instructor revealed them. */
+export interface LessonSolutionsView {
+  lesson: string;
+  lang: string;
+  steps: Array<{ index: number; solutionHtml: string }>;
+}

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { DashboardMessage, EventView, LearnerMessage, LearnerRow } from './classroom-protocol.js';
 import { FindingMessageSchema } from './i18n/finding-message.js';
-import type { CheckRunView, ClusterView, GradeReport, LessonListView, LessonSummary, LessonView } from './lesson-protocol.js';
+import type { CheckRunView, ClusterView, GradeReport, LessonListView, LessonSolutionsView, LessonSummary, LessonView } from './lesson-protocol.js';
 import type { CreatedSessionView, ErrorView, ExecResultView, NodeRole, SessionStatusView, SessionView, TemplateName, TerminalServerMessage } from './protocol.js';
 
 /**
@@ -172,6 +172,7 @@ export const EventViewSchema: z.ZodMiniType<EventView> = z.object({
   endedAt: z.optional(z.string()),
   language: z.optional(z.enum(['en', 'ko'])),
   exam: z.optional(z.object({ opensAt: z.string(), closesAt: z.string(), gradedAt: z.optional(z.string()) })),
+  solutionsRevealedAt: z.optional(z.string()),
 });
 
 export const LearnerRowSchema: z.ZodMiniType<LearnerRow> = z.object({
@@ -203,6 +204,7 @@ export const LearnerMessageSchema: z.ZodMiniType<LearnerMessage> = z.discriminat
   z.object({ type: z.literal('session-reset'), sessionId: z.string() }),
   z.object({ type: z.literal('moved'), lesson: z.string(), step: z.number() }),
   z.object({ type: z.literal('session-ended') }),
+  z.object({ type: z.literal('solutions-revealed') }),
   z.object({ type: z.literal('session-extended'), expiresAt: z.string() }),
 ]);
 
@@ -231,3 +233,12 @@ export const EventDetailSchema = z.object({ event: EventViewSchema, learners: z.
 export const MessageSentSchema = z.object({ sent: z.number() });
 export const GradeEventAnswerSchema = z.object({ reports: z.array(GradeReportSchema) });
 export const LearnerClusterSchema = z.object({ session: SessionViewSchema, cluster: ClusterViewSchema });
+
+export const LessonSolutionsSchema: z.ZodMiniType<LessonSolutionsView> = z.object({
+  lesson: z.string(),
+  lang: z.string(),
+  steps: z.array(z.object({ index: z.number(), solutionHtml: z.string() })),
+});
+
+/** `POST /api/instructor/events/:id/reveal-solutions`. */
+export const RevealAnswerSchema = z.object({ event: EventViewSchema });

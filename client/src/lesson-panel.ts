@@ -2,7 +2,7 @@ import { html, nothing, render } from 'lit-html';
 import type { LessonSummary, LessonView } from '../../shared/lesson-protocol.js';
 import type { SessionView } from '../../shared/protocol.js';
 import { TemplateNameSchema } from '../../shared/view-schemas.js';
-import { api } from './api.js';
+import { ApiError, api } from './api.js';
 import { ClusterPoller } from './cluster-view.js';
 import { activeLanguage, onLanguageChange, t } from './i18n/i18n.js';
 import { fitsSession } from './lesson-panel/layout.js';
@@ -130,6 +130,19 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
   }
 
   /** Restarting answers on the session stream (the workspace moves to the fresh session); skipping keeps the session. */
+  /** A classroom learner's revealed solutions by step; null while the instructor has not revealed them. */
+  function revealedFor(token: string) {
+    return async (lessonId: string, lang: string) => {
+      try {
+        const { steps } = await lessonApi.solutions(token, lessonId, lang);
+        return new Map(steps.map((s) => [s.index, s.solutionHtml]));
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 403 || error.status === 404)) return null;
+        throw error;
+      }
+    };
+  }
+
   function catchUpFor(token: string, lessonId: string) {
     return {
       skipTo: async (step: number) => {
@@ -157,7 +170,7 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
         positionStore.save({ lesson: lessonId, step: s });
         if (fits) reportPosition(lessonId, s);
       },
-      ...(ctx.learner ? { catchUp: catchUpFor(ctx.learner.token, lesson.id) } : {}),
+      ...(ctx.learner ? { catchUp: catchUpFor(ctx.learner.token, lesson.id), revealedSolutions: revealedFor(ctx.learner.token) } : {}),
     }, step, memory);
     body = { kind: 'page', page };
     draw();

@@ -128,6 +128,11 @@ export class Workspace {
       Object.assign(this.learner, { lesson: message.lesson, step: message.step });
       this.disposed = true;
       this.hooks.switchTo(this.creds, this.view, this.learner);
+    } else if (message.type === 'solutions-revealed' && this.learner) {
+      // The instructor revealed the hidden solutions: the panel opens again where the learner is, with them.
+      showToast(t('workspace.solutionsRevealed'), { timeoutMs: 8000 });
+      this.disposed = true;
+      this.hooks.switchTo(this.creds, this.view, this.learner);
     } else if (message.type === 'session-ended') {
       this.end(t('workspace.sessionEnded'));
     }

@@ -1,4 +1,5 @@
 import type { CreateEventRequest, EventView, LearnerMessage, LearnerRow } from '../../shared/classroom-protocol.js';
+import type { LessonSolutionsView } from '../../shared/lesson-protocol.js';
 import type { CreatedSessionView } from '../../shared/protocol.js';
 import type { CheckRunEvent } from '../checks/check-runner.js';
 import type { DueCheck } from '../checks/check-schedule.js';
@@ -6,7 +7,8 @@ import type { StoredCheckResult } from '../checks/result-store.js';
 import { lessonProgress, type CheckProgress } from '../checks/lesson-progress.js';
 import { HttpError, notFound } from '../errors.js';
 import { newId, newToken, tokenDigest } from '../ids.js';
-import { lessonById } from '../lessons/load-lessons.js';
+import { lessonById, lessonLanguages } from '../lessons/load-lessons.js';
+import { lessonSolutions } from '../lessons/lesson-view.js';
 import type { Lesson } from '../lessons/lesson-types.js';
 import type { Logger } from '../logger.js';
 import type { Session } from '../sessions/session.js';
@@ -129,7 +131,25 @@ export class Classroom {
       ...(event.exam
         ? { exam: { opensAt: new Date(event.exam.opensAt).toISOString(), closesAt: new Date(event.exam.closesAt).toISOString(), ...(event.gradedAt ? { gradedAt: new Date(event.gradedAt).toISOString() } : {}) } }
         : {}),
+      ...(event.solutionsRevealedAt ? { solutionsRevealedAt: new Date(event.solutionsRevealedAt).toISOString() } : {}),
     };
+  }
+
+  /** The instructor shows the class the lessons' hidden solutions (after grading): every learner's page fetches them. */
+  revealSolutions(eventId: string): EventView {
+    const event = this.event(eventId);
+    this.deps.events.markSolutionsRevealed(event.id, this.now());
+    for (const learner of this.deps.events.learners(event.id)) if (learner.sessionId) this.tellLearner(learner.sessionId, { type: 'solutions-revealed' });
+    return this.eventView(this.event(event.id));
+  }
+
+  /** A lesson's hidden solutions for a learner of the event, once the instructor revealed them (403 before). */
+  revealedSolutions(learner: LearnerRecord, lessonId: string, lang: (available: string[]) => string): LessonSolutionsView {
+    const event = this.event(learner.eventId);
+    if (!event.lessons.includes(lessonId)) throw notFound(`lesson ${lessonId} is not one of this event's lessons`);
+    if (event.solutionsRevealedAt === undefined) throw new HttpError(403, 'solutions_hidden', 'your instructor has not revealed the solutions yet');
+    const lesson = lessonById(this.deps.lessons, lessonId);
+    return lessonSolutions(lesson, lang(lessonLanguages(lesson)));
   }
 
   async endEvent(id: string): Promise<void> {

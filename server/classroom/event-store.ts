@@ -17,6 +17,8 @@ export interface EventRecord {
   exam?: { opensAt: number; closesAt: number };
   /** When the exam's learners were graded (at its close). */
   gradedAt?: number;
+  /** When the instructor revealed the lessons' hidden solutions to this event's learners. */
+  solutionsRevealedAt?: number;
 }
 
 export interface LearnerRecord {
@@ -36,6 +38,7 @@ interface EventRow {
   id: string; name: string; join_code: string; lessons: string; capacity: number; opens_at: number | null;
   closes_at: number | null; warm_pool: number; created_at: number; ended_at: number | null; language: string | null;
   exam_opens_at: number | null; exam_closes_at: number | null; graded_at: number | null;
+  solutions_revealed_at: number | null;
 }
 interface LearnerRow {
   id: string; event_id: string; display_name: string; token_digest: Buffer; session_id: string | null; lesson: string | null;
@@ -49,6 +52,7 @@ const eventOf = (row: EventRow): EventRecord => ({
   ...(row.language !== null ? { language: row.language as EventLanguage } : {}),
   ...(row.exam_opens_at !== null && row.exam_closes_at !== null ? { exam: { opensAt: row.exam_opens_at, closesAt: row.exam_closes_at } } : {}),
   ...(row.graded_at !== null ? { gradedAt: row.graded_at } : {}),
+  ...(row.solutions_revealed_at !== null ? { solutionsRevealedAt: row.solutions_revealed_at } : {}),
 });
 
 const learnerOf = (row: LearnerRow): LearnerRecord => ({
@@ -65,6 +69,10 @@ export class EventStore {
     this.db
       .prepare('INSERT INTO events (id, name, join_code, lessons, capacity, opens_at, closes_at, warm_pool, created_at, language, exam_opens_at, exam_closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(event.id, event.name, event.joinCode, JSON.stringify(event.lessons), event.capacity, event.opensAt ?? null, event.closesAt ?? null, event.warmPool, event.createdAt, event.language ?? null, event.exam?.opensAt ?? null, event.exam?.closesAt ?? null);
+  }
+
+  markSolutionsRevealed(id: string, at: number): void {
+    this.db.prepare('UPDATE events SET solutions_revealed_at = COALESCE(solutions_revealed_at, ?) WHERE id = ?').run(at, id);
   }
 
   markGraded(id: string, at: number): void {

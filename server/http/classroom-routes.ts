@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { chooseLanguage } from '../lessons/lesson-language.js';
 import { rateLimit } from 'express-rate-limit';
 import { JoinSchema, PositionSchema, SkipSchema } from '../../shared/classroom-protocol.js';
 import { sessionChannel, type Classroom } from '../classroom/classroom.js';
@@ -18,6 +19,13 @@ export function classroomRouter(classroom: Classroom, sessions: SessionManager, 
     const { code, name } = parseBody(JoinSchema, req.body);
     const joined = await classroom.join(code, name);
     res.cookie(LEARNER_COOKIE, joined.token, cookieOptions(7 * 24 * 3600_000)).status(201).json(joined);
+  });
+
+  // The lessons' hidden solutions (the final exercise's), once the instructor revealed them to the class.
+  router.get('/learners/me/solutions', (req, res) => {
+    const learner = classroom.learnerByToken(credential(req, LEARNER_COOKIE));
+    const lesson = typeof req.query.lesson === 'string' ? req.query.lesson : '';
+    res.json(classroom.revealedSolutions(learner, lesson, (available) => chooseLanguage(req.query.lang, available, (offers) => req.acceptsLanguages(offers))));
   });
 
   router.get('/learners/me', async (req, res) => {

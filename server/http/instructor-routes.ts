@@ -91,6 +91,11 @@ export function instructorRouter({ sessions, checks, auth, classroom, grading, h
     res.json(outcome);
   });
 
+  // After grading: the class may now see the hidden solutions (the final exercise's).
+  router.post('/events/:id/reveal-solutions', (req, res) => {
+    res.json({ event: classroom.revealSolutions(classroom.event(req.params.id).id) });
+  });
+
   router.post('/events/:id/grade', async (req, res) => {
     const event = classroom.event(req.params.id);
     const { lesson } = parseBody(GradeSchema, req.body);

@@ -1,4 +1,4 @@
-import type { LessonSummary, LessonView } from '../../shared/lesson-protocol.js';
+import type { LessonSolutionsView, LessonSummary, LessonView } from '../../shared/lesson-protocol.js';
 import type { Lesson } from './lesson-types.js';
 import { lessonIn, lessonLanguages } from './load-lessons.js';
 
@@ -32,4 +32,10 @@ export function lessonView(lesson: Lesson, lang?: string): LessonView {
     })),
     ...(lesson.problems?.length ? { problems: lesson.problems.map(({ line, message }) => ({ line, message })) } : {}),
   };
+}
+
+/** Every step's solution, hidden ones too (`solution: false`): only for a learner whose instructor revealed them. */
+export function lessonSolutions(lesson: Lesson, lang?: string): LessonSolutionsView {
+  const served = lessonIn(lesson, lang);
+  return { lesson: lesson.meta.id, lang: served.lang, steps: served.steps.filter((s) => s.solutionHtml).map((s) => ({ index: s.index, solutionHtml: s.solutionHtml })) };
 }

@@ -178,4 +178,8 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (owner, lesson, step)
   );
   `,
+  // 8: the instructor may reveal the hidden solutions (the final exercise's) to an event's learners after grading.
+  `
+  ALTER TABLE events ADD COLUMN solutions_revealed_at INTEGER;
+  `,
 ];

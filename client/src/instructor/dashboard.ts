@@ -165,6 +165,9 @@ export class Dashboard {
             ${this.grading ? t('dashboard.grading') : t('dashboard.grade')}
           </button>
           ${download('csv')} ${download('junit')} ${download('json')}
+          <button type="button" class="button" data-action="reveal-solutions" title=${t('dashboard.revealHint')} ?disabled=${Boolean(this.event.solutionsRevealedAt)} @click=${() => void this.revealSolutions()}>
+            ${this.event.solutionsRevealedAt ? t('dashboard.solutionsRevealed') : t('dashboard.revealSolutions')}
+          </button>
         </div>
       </div>
       ${this.everyoneTool()}
@@ -287,6 +290,16 @@ export class Dashboard {
       showToast((error as Error).message, { kind: 'error' });
     } finally {
       send.disabled = false;
+    }
+  }
+
+  private async revealSolutions(): Promise<void> {
+    if (!confirm(t('dashboard.confirmReveal'))) return;
+    try {
+      this.event = (await instructorApi.revealSolutions(this.event.id)).event;
+      this.render();
+    } catch (error) {
+      showToast((error as Error).message, { kind: 'error' });
     }
   }
 

@@ -1,5 +1,5 @@
 import type { CreateEventRequest } from '../../../shared/classroom-protocol.js';
-import { BulkOutcomeSchema, EventDetailSchema, EventListSchema, EventViewSchema, GradeEventAnswerSchema, InstructorLoginSchema, InstructorMeSchema, LearnerClusterSchema, MessageSentSchema } from '../../../shared/view-schemas.js';
+import { BulkOutcomeSchema, EventDetailSchema, EventListSchema, EventViewSchema, GradeEventAnswerSchema, InstructorLoginSchema, InstructorMeSchema, LearnerClusterSchema, MessageSentSchema, RevealAnswerSchema } from '../../../shared/view-schemas.js';
 import { call, callVoid } from '../api.js';
 
 type BulkAction = { action: 'restart' } | { action: 'skip'; step: number };
@@ -14,6 +14,8 @@ export const instructorApi = {
   event: (id: string) => call(EventDetailSchema, 'GET', `/api/instructor/events/${id}`),
   endEvent: (id: string) => callVoid('POST', `/api/instructor/events/${id}/end`),
   message: (id: string, text: string) => call(MessageSentSchema, 'POST', `/api/instructor/events/${id}/message`, { body: { text } }),
+  /** After grading: the class may now see the lessons' hidden solutions. */
+  revealSolutions: (id: string) => call(RevealAnswerSchema, 'POST', `/api/instructor/events/${id}/reveal-solutions`),
   grade: (id: string, lesson: string) => call(GradeEventAnswerSchema, 'POST', `/api/instructor/events/${id}/grade`, { body: { lesson } }),
   learnerAction: (id: string, action: 'extend' | 'reset' | 'end') => callVoid('POST', `/api/instructor/learners/${id}/${action}`),
   /** "Skip to this step" for one learner (`step` 0-based): the server runs the earlier steps' solutions in their nodes. */

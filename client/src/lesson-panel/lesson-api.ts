@@ -1,4 +1,4 @@
-import { CheckRunViewSchema, ClusterViewSchema, GradeReportSchema, LessonListSchema, LessonViewSchema, PositionAnswerSchema, RunBlockResultSchema } from '../../../shared/view-schemas.js';
+import { CheckRunViewSchema, ClusterViewSchema, GradeReportSchema, LessonListSchema, LessonSolutionsSchema, LessonViewSchema, PositionAnswerSchema, RunBlockResultSchema } from '../../../shared/view-schemas.js';
 import { call, callVoid } from '../api.js';
 import type { Language } from '../i18n/catalogues.js';
 import type { Credentials } from '../storage.js';
@@ -16,6 +16,8 @@ export const lessonApi = {
   position: (learnerToken: string, lesson: string, step: number) => call(PositionAnswerSchema, 'PUT', '/api/learners/me/position', { token: learnerToken, body: { lesson, step } }),
   /** Classroom learners: "skip to this step" (the server runs the earlier steps' solutions; skipped steps earn nothing). */
   skip: (learnerToken: string, step: number) => callVoid('POST', '/api/learners/me/skip', { token: learnerToken, body: { step } }),
+  /** Classroom learners: the lesson's hidden solutions once the instructor revealed them (403 before). */
+  solutions: (learnerToken: string, lesson: string, lang: string) => call(LessonSolutionsSchema, 'GET', `/api/learners/me/solutions?lesson=${encodeURIComponent(lesson)}&lang=${lang}`, { token: learnerToken }),
   /** Classroom learners: a fresh cluster for the lesson, its progress cleared; the session stream says where to go. */
   restart: (learnerToken: string) => callVoid('POST', '/api/learners/me/restart', { token: learnerToken }),
 };

@@ -30,6 +30,8 @@ export interface LessonPageContext {
   stepChanged(lesson: string, step: number, fits: boolean): void;
   /** Classroom learners: catch up to a step, or restart the lesson on fresh nodes (docs/classroom.md). */
   catchUp?: { skipTo(step: number): Promise<void>; restart(): Promise<void> };
+  /** Classroom learners: the hidden solutions (the final exercise's) once the instructor revealed them, else null. */
+  revealedSolutions?(lesson: string, lang: string): Promise<Map<number, string> | null>;
 }
 
 /** Lesson HTML rendered by the server's markdown-it with raw HTML off, in an element of its own. */
@@ -53,6 +55,8 @@ export class LessonPage {
   private readonly openSolutions: Set<number>;
   private readonly stepBodies = new Map<number, HTMLElement>();
   private readonly solutions = new Map<number, HTMLElement>();
+  /** Solutions the page does not carry (hidden for graded exercises), revealed by the instructor after grading. */
+  private revealed = new Map<number, string>();
   private readonly fits: boolean;
   private checking = false;
   private prepare: { busy: boolean; error?: string } = { busy: false };
@@ -97,6 +101,11 @@ export class LessonPage {
 
   /** Loads the stored latest results, so ticks survive a reload. */
   async loadProgress(): Promise<void> {
+    const revealed = await this.ctx.revealedSolutions?.(this.lesson.id, this.lesson.lang).catch(() => null);
+    if (revealed?.size) {
+      this.revealed = revealed;
+      this.render();
+    }
     if (!this.fits) return;
     try {
       this.applyReport(await lessonApi.progress(this.ctx.creds, this.lesson.id));
@@ -282,6 +291,7 @@ export class LessonPage {
     const last = this.lesson.stepViews.length - 1;
     const lessonDone = passed && this.step === last && this.lesson.stepViews.every((s) => !s.checks.length || this.stepPassed(s));
     const solutionOpen = this.openSolutions.has(step.index);
+    const solutionHtml = step.solutionHtml ?? this.revealed.get(step.index);
     return html`<section class="check-section ${passed ? 'passed' : this.stepFailed(step) ? 'failing' : ''}" aria-label=${t('checks.sectionLabel')} data-step=${step.index}>
       ${step.checks.length
         ? html`<header class="check-head">
@@ -301,11 +311,11 @@ export class LessonPage {
             ${passed && this.step < last ? html`<button type="button" class="button primary next-inline" @click=${() => this.go(this.step + 1)}>${t('checks.nextStep')}</button>` : nothing}
             ${lessonDone ? html`<p class="lesson-done">${t('checks.lessonDone')}</p>` : nothing}`
         : html`<p class="muted no-checks">${t('checks.nothingToCheck')}</p>`}
-      ${step.solutionHtml
+      ${solutionHtml
         ? html`<button type="button" class="link-button solution-toggle" @click=${() => (solutionOpen ? this.openSolutions.delete(step.index) : this.openSolutions.add(step.index), this.render())}>
               ${solutionOpen ? t('checks.hideSolution') : t('checks.showSolution')}
             </button>
-            <div class="solution-host" ?hidden=${!solutionOpen}>${this.solution(step, step.solutionHtml)}</div>`
+            <div class="solution-host" ?hidden=${!solutionOpen}>${this.solution(step, solutionHtml)}</div>`
         : nothing}
     </section>`;
   }

@@ -75,6 +75,8 @@ export const en = {
   terminal: {
     tabTitle: '{{node}}: {{state}}',
     state: { connecting: 'connecting…', connected: 'connected', reconnecting: 'reconnecting…', ended: 'disconnected' },
+    screenReader: 'Screen reader mode',
+    screenReaderTitle: 'Lets a screen reader read the terminals and announce new output (costs some speed)',
   },
   ports: {
     published: 'Published on {{node}}:',

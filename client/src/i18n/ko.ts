@@ -76,6 +76,8 @@ export const ko = {
   terminal: {
     tabTitle: '{{node}}: {{state}}',
     state: { connecting: '연결 중…', connected: '연결됨', reconnecting: '다시 연결하는 중…', ended: '연결 끊김' },
+    screenReader: '화면 낭독기 모드',
+    screenReaderTitle: '화면 낭독기가 터미널을 읽고 새 출력을 알려 줍니다 (조금 느려집니다)',
   },
   ports: {
     published: '{{node}}에 게시된 포트:',

@@ -75,6 +75,11 @@ export class NodeTerminals {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every terminal in or out of screen-reader mode (the switch in the top bar). */
+  setScreenReaderMode(on: boolean): void {
+    for (const pane of this.panes.values()) pane.setScreenReaderMode(on);
+  }
+
   setBadges(badges: Map<string, NodeBadge>): void {
     this.badges = badges;
     this.renderTabs();

@@ -116,6 +116,7 @@ export const en = {
   lesson: {
     back: '← Lessons',
     steps: 'Steps',
+    progressLabel: 'Lesson progress',
     stepOf: 'Step {{step}} of {{total}}',
     stepLabel: 'Step {{step}}: {{title}}',
     stepLabelDone: 'Step {{step}}: {{title}} (done)',

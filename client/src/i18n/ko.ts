@@ -115,6 +115,7 @@ export const ko = {
   lesson: {
     back: '← 레슨 목록',
     steps: '단계',
+    progressLabel: '레슨 진행률',
     stepOf: '{{total}}단계 중 {{step}}단계',
     stepLabel: '{{step}}단계: {{title}}',
     stepLabelDone: '{{step}}단계: {{title}} (완료)',

@@ -151,11 +151,19 @@ describe('accessibility (Chromium, axe-core)', () => {
     await page.keyboard.press('Enter');
     await waitForTerminalText(page, 'node1', 'typed 42');
 
-    // Tab leaves the terminal? No: a terminal keeps Tab for completion. Shift+Tab from the tabs reaches the top bar.
-    await page.focus('.tab[data-node="node1"]');
-    expect((await focusShown(page)).ok).toBe(true);
-    await page.keyboard.press('Shift+Tab');
-    expect((await focusShown(page)).ok).toBe(true);
+    // Tab alone is the shell's completion; Escape then Tab leaves the terminal for the next control, focus shown.
+    const inTerminal = () => page.evaluate(() => Boolean(document.activeElement?.closest('.terminal-pane')));
+    await page.keyboard.press('Tab');
+    expect(await inTerminal()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    expect(await inTerminal()).toBe(false);
+    const after = await focusShown(page);
+    expect(after.ok, `focus on ${after.what} is not shown`).toBe(true);
+    // Its name says which node it types into, and it is described by the keys hint.
+    const input = page.getByRole('textbox', { name: 'Terminal on node1' });
+    expect(await input.getAttribute('aria-describedby')).toBe('terminal-keys');
+    expect(await page.textContent('#terminal-keys')).toContain('Esc');
     await page.context().close();
   });
 

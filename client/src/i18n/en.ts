@@ -76,6 +76,8 @@ export const en = {
     tabTitle: '{{node}}: {{state}}',
     state: { connecting: 'connecting…', connected: 'connected', reconnecting: 'reconnecting…', ended: 'disconnected' },
     screenReader: 'Screen reader mode',
+    inputLabel: 'Terminal on {{node}}',
+    keysHint: 'Esc then Tab leaves the terminal · Alt+1…9 switches nodes',
     screenReaderTitle: 'Lets a screen reader read the terminals and announce new output (costs some speed)',
   },
   ports: {

@@ -77,6 +77,8 @@ export const ko = {
     tabTitle: '{{node}}: {{state}}',
     state: { connecting: '연결 중…', connected: '연결됨', reconnecting: '다시 연결하는 중…', ended: '연결 끊김' },
     screenReader: '화면 낭독기 모드',
+    inputLabel: '{{node}} 터미널',
+    keysHint: 'Esc 다음 Tab: 터미널에서 나가기 · Alt+1…9: 노드 바꾸기',
     screenReaderTitle: '화면 낭독기가 터미널을 읽고 새 출력을 알려 줍니다 (조금 느려집니다)',
   },
   ports: {

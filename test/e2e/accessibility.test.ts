@@ -147,6 +147,8 @@ describe('accessibility (Chromium, axe-core)', () => {
 
     // The terminal has the focus once the session is open: typing goes to the node.
     expect(await page.evaluate(() => document.activeElement?.closest('.terminal-pane')?.getAttribute('data-node'))).toBe('node1');
+    // xterm.js's input is a hidden textarea: the frame drawn around the terminals shows where the keyboard is.
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('#terminal-host')!, '::after').borderTopStyle)).toBe('solid');
     await page.keyboard.type('echo "typed $((6*7))"');
     await page.keyboard.press('Enter');
     await waitForTerminalText(page, 'node1', 'typed 42');

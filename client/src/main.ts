@@ -3,7 +3,7 @@ import { LearnerMeViewSchema } from '../../shared/view-schemas.js';
 import { ApiError, api, call } from './api.js';
 import { isLanguage } from './i18n/catalogues.js';
 import { onLanguageChange, t, useClassLanguage } from './i18n/i18n.js';
-import { learnerStore, sessionStore, type Credentials, type LearnerCredentials } from './storage.js';
+import { learnerStore, screenReaderStore, sessionStore, type Credentials, type LearnerCredentials } from './storage.js';
 import { Workspace, type LearnerContext } from './workspace.js';
 import { renderShell, type ShellState } from './workspace/page-shell.js';
 
@@ -12,6 +12,12 @@ const shell: ShellState = {
   view: 'loading',
   start: { busy: false, message: '', error: false },
   onStart: (template, swarm) => void start(template, swarm),
+  screenReader: screenReaderStore.load() ?? false,
+  onScreenReader: (on) => {
+    screenReaderStore.save(on);
+    update({ screenReader: on });
+    workspace?.nodeTerminals.setScreenReaderMode(on);
+  },
 };
 
 function update(change: Partial<ShellState>): void {

@@ -44,6 +44,8 @@ export const positionStore = slot('swarm-workshop.position', PositionSchema);
 export const accessCodeStore = slot('swarm-workshop.access-code', z.string());
 /** The language a person chose with the language switch (never set by an event's default). */
 export const languageStore = slot('swarm-workshop.language', LanguageSchema);
+/** Whether the terminals run in xterm.js's screen-reader mode (the switch in the workspace's top bar). */
+export const screenReaderStore = slot('swarm-workshop.screen-reader', z.boolean());
 
 const sessionSlot = slot('swarm-workshop.session', CredentialsSchema);
 const HASH = /^#s=([a-z0-9]+)\.([\w-]+)$/;

@@ -2,6 +2,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import { copyText, readClipboard } from './clipboard.js';
+import { screenReaderStore } from './storage.js';
 import { TerminalConnection, type ConnectionState } from './terminal-connection.js';
 
 const FLOW_HIGH = 512 * 1024;
@@ -39,6 +40,8 @@ export class TerminalPane {
       disableStdin: options.readonly ?? false,
       scrollback: 5000,
       allowProposedApi: false,
+      // The person's choice (the workspace's switch): xterm.js keeps an accessible copy of the rows and announces output.
+      screenReaderMode: screenReaderStore.load() ?? false,
       theme: { background: '#0b0e14', foreground: '#d6dde6', cursor: '#7aa2f7', selectionBackground: '#2d4f7c' },
     });
     this.term.loadAddon(this.fit);
@@ -114,6 +117,11 @@ export class TerminalPane {
 
   focus(): void {
     this.term.focus();
+  }
+
+  /** Switches xterm.js's screen-reader mode on an open terminal. */
+  setScreenReaderMode(on: boolean): void {
+    this.term.options.screenReaderMode = on;
   }
 
   type(text: string): void {

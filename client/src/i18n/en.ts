@@ -76,6 +76,10 @@ export const en = {
   terminal: {
     tabTitle: '{{node}}: {{state}}',
     state: { connecting: 'connecting…', connected: 'connected', reconnecting: 'reconnecting…', ended: 'disconnected' },
+    screenReader: 'Screen reader mode',
+    inputLabel: 'Terminal on {{node}}',
+    keysHint: 'Esc then Tab leaves the terminal · Alt+1…9 switches nodes',
+    screenReaderTitle: 'Lets a screen reader read the terminals and announce new output (costs some speed)',
   },
   ports: {
     published: 'Published on {{node}}:',
@@ -115,6 +119,7 @@ export const en = {
   lesson: {
     back: '← Lessons',
     steps: 'Steps',
+    progressLabel: 'Lesson progress',
     stepOf: 'Step {{step}} of {{total}}',
     stepLabel: 'Step {{step}}: {{title}}',
     stepLabelDone: 'Step {{step}}: {{title}} (done)',

@@ -77,6 +77,10 @@ export const ko = {
   terminal: {
     tabTitle: '{{node}}: {{state}}',
     state: { connecting: '연결 중…', connected: '연결됨', reconnecting: '다시 연결하는 중…', ended: '연결 끊김' },
+    screenReader: '화면 낭독기 모드',
+    inputLabel: '{{node}} 터미널',
+    keysHint: 'Esc 다음 Tab: 터미널에서 나가기 · Alt+1…9: 노드 바꾸기',
+    screenReaderTitle: '화면 낭독기가 터미널을 읽고 새 출력을 알려 줍니다 (조금 느려집니다)',
   },
   ports: {
     published: '{{node}}에 게시된 포트:',
@@ -114,6 +118,7 @@ export const ko = {
   lesson: {
     back: '← 레슨 목록',
     steps: '단계',
+    progressLabel: '레슨 진행률',
     stepOf: '{{total}}단계 중 {{step}}단계',
     stepLabel: '{{step}}단계: {{title}}',
     stepLabelDone: '{{step}}단계: {{title}} (완료)',

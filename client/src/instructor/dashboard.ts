@@ -259,8 +259,8 @@ export class Dashboard {
       <td class="muted">${ago(row.lastActivity, now)}</td>
       <td class="failing-cell">${row.failing.length ? row.failing.map((f) => html`<span class="chip bad" title=${f}>${f}</span>`) : html`<span class="muted">—</span>`}</td>
       <td class="actions-cell">
-        <button type="button" class="button small" ?disabled=${!hasSession} @click=${() => this.drawer.showCluster(row)}>${t('dashboard.cluster')}</button>
-        <button type="button" class="button small" ?disabled=${!hasSession} @click=${() => void this.drawer.showTerminal(row)}>${t('dashboard.terminal')}</button>
+        <button type="button" class="button small" data-action="watch-cluster" ?disabled=${!hasSession} @click=${() => this.drawer.showCluster(row)}>${t('dashboard.cluster')}</button>
+        <button type="button" class="button small" data-action="watch-terminal" ?disabled=${!hasSession} @click=${() => void this.drawer.showTerminal(row)}>${t('dashboard.terminal')}</button>
         <details class="menu">
           <summary class="button small" aria-label=${t('dashboard.moreActions', { name: row.name })}>⋯</summary>
           <div class="menu-items">

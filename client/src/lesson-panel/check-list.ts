@@ -38,7 +38,7 @@ export function checkList(step: LessonStepView, states: ReadonlyMap<string, Chec
         const hintOpen = openHints.has(check.id);
         const points = state.status === 'unchecked' ? t('checks.points', { count: check.points }) : t('checks.earned', { earned: number(state.earned), possible: number(check.points) });
         return html`<li class="check ${state.status}" data-check=${check.id}>
-          <span class="check-icon" aria-label=${t(`checks.status.${state.status}`)}>${state.status === 'passed' ? '✓' : state.status === 'failed' ? '✕' : ''}</span>
+          <span class="check-icon" role="img" aria-label=${t(`checks.status.${state.status}`)}>${state.status === 'passed' ? '✓' : state.status === 'failed' ? '✕' : ''}</span>
           <div class="check-body">
             <div class="check-title">
               <span>${check.title}</span>

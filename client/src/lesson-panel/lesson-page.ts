@@ -213,7 +213,7 @@ export class LessonPage {
     const earned = checks.reduce((sum, c) => sum + (this.states.get(c.id)?.earned ?? 0), 0);
     const pct = checks.length ? Math.round((passed / checks.length) * 100) : 0;
     return html`<div class="lesson-progress">
-      <div class="progress-bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}><span style="width:${pct}%"></span></div>
+      <div class="progress-bar" role="progressbar" aria-label=${t('lesson.progressLabel')} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}><span style="width:${pct}%"></span></div>
       <span class="progress-text">${t('lesson.progress', { passed, checks: checks.length, earned: number(earned), possible: number(possible), minutes: this.lesson.minutes })}</span>
     </div>`;
   }

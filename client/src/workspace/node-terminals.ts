@@ -4,6 +4,12 @@ import { t } from '../i18n/i18n.js';
 import type { ConnectionState } from '../terminal-connection.js';
 import { TerminalPane, type PaneOptions } from '../terminal-pane.js';
 
+/** The element that says how to leave a terminal and switch nodes (in the ports bar). */
+export const KEYS_HINT_ID = 'terminal-keys';
+
+/** How soon after Escape a Tab still leaves the terminal. */
+const ESCAPE_TAB_MS = 2000;
+
 /** What a node's tab shows as its badge: its swarm role, or that it is down. */
 export type NodeBadge = 'leader' | 'manager' | 'worker' | 'down' | null;
 
@@ -44,6 +50,7 @@ export class NodeTerminals {
       this.host.append(pane.element);
       this.panes.set(node, pane);
       pane.open();
+      this.labelInput(node, pane);
     }
     window.addEventListener('keydown', this.onKey, true);
     this.select(nodes[0] ?? '');
@@ -75,6 +82,11 @@ export class NodeTerminals {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every terminal in or out of screen-reader mode (the switch in the top bar). */
+  setScreenReaderMode(on: boolean): void {
+    for (const pane of this.panes.values()) pane.setScreenReaderMode(on);
+  }
+
   setBadges(badges: Map<string, NodeBadge>): void {
     this.badges = badges;
     this.renderTabs();
@@ -93,8 +105,17 @@ export class NodeTerminals {
 
   /** Draws the tabs and connection banners again (after a change of language). */
   relabel(): void {
-    for (const [node, pane] of this.panes) this.renderBanner(pane, this.states.get(node) ?? 'connecting');
+    for (const [node, pane] of this.panes) {
+      this.renderBanner(pane, this.states.get(node) ?? 'connecting');
+      this.labelInput(node, pane);
+    }
     this.renderTabs();
+  }
+
+  /** xterm.js's input (a hidden textarea) named for its node in the page's language, described by the keys hint. */
+  private labelInput(node: string, pane: TerminalPane): void {
+    pane.term.textarea?.setAttribute('aria-label', t('terminal.inputLabel', { node }));
+    pane.term.textarea?.setAttribute('aria-describedby', KEYS_HINT_ID);
   }
 
   private renderBanner(pane: TerminalPane, state: ConnectionState): void {
@@ -136,8 +157,22 @@ export class NodeTerminals {
     );
   }
 
-  /** Alt+1…9 selects a node tab (caught before the terminal sees it). */
+  /** When Escape was last pressed in a terminal: Tab right after it leaves the terminal. */
+  private escapedAt = 0;
+
+  /**
+   * Keys caught before the terminal sees them. Alt+1…9 selects a node tab. A terminal keeps Tab for the shell's
+   * completion, so Escape then Tab (as in CodeMirror) moves the focus on instead: without it the keyboard is trapped.
+   */
   private readonly onKey = (event: KeyboardEvent) => {
+    const inTerminal = event.target instanceof Element && this.host.contains(event.target);
+    if (inTerminal && event.key === 'Tab' && !event.ctrlKey && !event.altKey && !event.metaKey && Date.now() - this.escapedAt < ESCAPE_TAB_MS) {
+      // Not prevented: the browser moves the focus; stopped: xterm.js never sees this Tab.
+      this.escapedAt = 0;
+      event.stopPropagation();
+      return;
+    }
+    this.escapedAt = inTerminal && event.key === 'Escape' ? Date.now() : 0;
     if (!event.altKey || event.ctrlKey || !/^Digit[1-9]$/.test(event.code)) return;
     const node = this.names()[Number(event.code.slice(5)) - 1];
     if (!node) return;

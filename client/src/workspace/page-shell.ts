@@ -10,6 +10,17 @@ export interface ShellState {
   learner?: { name: string; event: string };
   start: { busy: boolean; message: string; error: boolean };
   onStart(template: TemplateName, swarm: boolean): void;
+  /** Whether the terminals are in screen-reader mode, and how the switch changes it. */
+  screenReader: boolean;
+  onScreenReader(on: boolean): void;
+}
+
+/** The switch for the terminals' screen-reader mode: a native checkbox with a visible label. */
+function screenReaderSwitch(state: ShellState) {
+  const change = (event: Event) => state.onScreenReader((event.currentTarget as HTMLInputElement).checked);
+  return html`<label class="screen-reader-switch" title=${t('terminal.screenReaderTitle')} ?hidden=${state.view !== 'workspace'}
+    ><input type="checkbox" id="screen-reader" .checked=${state.screenReader} @change=${change} />${t('terminal.screenReader')}</label
+  >`;
 }
 
 /**
@@ -27,7 +38,7 @@ export function renderShell(state: ShellState): void {
         </div>
         <div class="topbar-end">
           <div id="session-bar" class="session-bar" ?hidden=${state.view !== 'workspace'}></div>
-          ${languageSwitch()}
+          ${screenReaderSwitch(state)} ${languageSwitch()}
         </div>
       </header>
       <main id="start-view" class="start-view" ?hidden=${state.view !== 'start'}>${startForm(state.start, state.onStart)}</main>

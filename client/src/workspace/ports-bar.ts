@@ -4,6 +4,7 @@ import type { PublishedPortView } from '../../../shared/protocol.js';
 import { t } from '../i18n/i18n.js';
 import type { Credentials } from '../storage.js';
 import { portUrl } from '../urls.js';
+import { KEYS_HINT_ID } from './node-terminals.js';
 
 /**
  * The bar under the terminals: the selected node's published ports as links, and a field to open any port.
@@ -34,7 +35,8 @@ export function renderPortsBar(el: HTMLElement, creds: Credentials, node: string
       <form class="open-port" @submit=${open}>
         <input type="number" min="1" max="65535" placeholder=${t('ports.placeholder')} aria-label=${t('ports.inputLabel')} />
         <button class="button" type="submit">${t('ports.open')}</button>
-      </form>`,
+      </form>
+      <span id=${KEYS_HINT_ID} class="keys-hint muted">${t('terminal.keysHint')}</span>`,
     el,
   );
 }

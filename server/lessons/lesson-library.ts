@@ -5,7 +5,8 @@ import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Lesson, LessonProblem } from './lesson-types.js';
 import { lintLessonSource } from './lint.js';
-import { isLessonFile } from './load-lessons.js';
+import { isLessonFile, translationLanguages } from './load-lessons.js';
+import { parseTranslation } from './parse-translation.js';
 import { parseLesson, parseLessonSource } from './parse-lesson.js';
 
 /** A folder of lessons. `strict`: a lesson that does not parse stops the start (the built-in ones must all work). */
@@ -33,6 +34,14 @@ interface Entry {
   lesson?: Lesson;
 }
 
+/** A translation's text (`<lang>/<same file name>` in a lessons folder), parsed against its source lesson when served. */
+interface TranslationSource {
+  folder: number;
+  lang: string;
+  file: string;
+  text: string;
+}
+
 const DEBOUNCE_MS = 150;
 
 /**
@@ -45,6 +54,7 @@ const DEBOUNCE_MS = 150;
 export class LessonLibrary {
   readonly lessons = new Map<string, Lesson>();
   private readonly entries = new Map<string, Entry>();
+  private readonly translations: TranslationSource[] = [];
   private readonly watchers: FSWatcher[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly listeners = new Set<(change: LessonChange) => void>();
@@ -65,6 +75,11 @@ export class LessonLibrary {
         const { lesson, problems } = read(await readFile(path, 'utf8'), name, folder.strict);
         library.entries.set(path, { folder: index, file: name, lesson });
         library.report(path, problems);
+      }
+      for (const lang of await translationLanguages(folder.dir)) {
+        for (const name of (await readdir(join(folder.dir, lang))).filter(isLessonFile).sort()) {
+          library.translations.push({ folder: index, lang, file: name, text: await readFile(join(folder.dir, lang, name), 'utf8') });
+        }
       }
     }
     library.rebuild();
@@ -139,6 +154,26 @@ export class LessonLibrary {
     for (const problem of problems) this.log?.warn(`${path}:${problem.line}: ${problem.message}`);
   }
 
+  /**
+   * A lesson with the translations of its folder attached (parsed against this version of it, so an edited
+   * source keeps its translations in step). A built-in translation that no longer fits stops the start, as a
+   * built-in lesson does; an operator's is left out with its problems logged.
+   */
+  private translated(lesson: Lesson): Lesson {
+    const entry = [...this.entries.values()].find((e) => e.lesson === lesson);
+    if (!entry) return lesson;
+    const found = new Map<string, Lesson>();
+    for (const t of this.translations.filter((t) => t.folder === entry.folder && t.file === entry.file)) {
+      try {
+        found.set(t.lang, parseTranslation(t.text, `${t.lang}/${t.file}`, t.lang, lesson));
+      } catch (error) {
+        if (this.folders[entry.folder].strict) throw error;
+        this.log?.warn({ err: error, file: `${t.lang}/${t.file}` }, 'a translation does not fit its lesson; served in English');
+      }
+    }
+    return found.size ? { ...lesson, translations: found } : lesson;
+  }
+
   /** Refills the live map in serving order, in one synchronous pass so no reader sees it half built. */
   private rebuild(): void {
     const chosen = new Map<string, Lesson>();
@@ -149,7 +184,7 @@ export class LessonLibrary {
       if (chosen.has(id)) this.log?.info({ lesson: id, file: entry.file }, 'a lesson replaces an earlier one with the same id');
       chosen.set(id, entry.lesson);
     }
-    const ordered = [...chosen.values()].sort((a, b) => (a.meta.order ?? Infinity) - (b.meta.order ?? Infinity) || a.file.localeCompare(b.file));
+    const ordered = [...chosen.values()].map((lesson) => this.translated(lesson)).sort((a, b) => (a.meta.order ?? Infinity) - (b.meta.order ?? Infinity) || a.file.localeCompare(b.file));
     this.lessons.clear();
     for (const lesson of ordered) this.lessons.set(lesson.meta.id, lesson);
   }

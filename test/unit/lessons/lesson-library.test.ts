@@ -96,4 +96,13 @@ describe('the lesson library', () => {
     expect(lenient.lessons.size).toBe(0);
     await expect(LessonLibrary.open([{ dir: join(dir, 'missing'), strict: false }])).rejects.toThrow(/lessons folder .*missing cannot be read \(ENOENT\)/);
   });
+
+  it('serves the built-in lessons with their translations attached, as the loader does', async () => {
+    const library = await LessonLibrary.open([{ dir: BUILT_IN, strict: true }]);
+    opened.push(library);
+    for (const served of library.lessons.values()) {
+      expect([...(served.translations?.keys() ?? [])], served.meta.id).toContain('ko');
+      expect(lessonView(served, 'ko').lang).toBe('ko');
+    }
+  });
 });

@@ -60,7 +60,7 @@ export function nodeSeccompProfile(): string {
       deny(['perf_event_open', 'userfaultfd']),
       denyNewUserNamespace('unshare'),
       denyNewUserNamespace('clone'),
-      // clone3 takes its flags in a struct seccomp cannot read; "not implemented" makes libc fall back to clone.
+      // clone3 takes its flags in a struct seccomp cannot read; answering ENOSYS makes libc fall back to clone.
       deny(['clone3'], ERRNO_ENOSYS),
     ],
   });

@@ -24,7 +24,7 @@ import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { routeClass } from './metrics/route-class.js';
 import { DockerNodeBackend } from './nodes/docker-node-backend.js';
 import { LocalNodeBackend } from './nodes/local-node-backend.js';
-import { nodeFenceFor } from './nodes/node-fence.js';
+import { nodeFenceFor, processEnded, sweepStaleFences } from './nodes/node-fence.js';
 import type { NodeBackend } from './nodes/node-backend.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { openDatabase } from './store/database.js';
@@ -76,7 +76,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   // The host firewall around session networks goes up before any node can start (or be taken back).
   const fence = backend.kind === 'docker' ? nodeFenceFor(config) : undefined;
-  if (fence) await fence.install();
+  if (fence) {
+    const stale = await sweepStaleFences(config.subnetPool, config.instance, async (owner) => processEnded(owner.pid) && (await engine.listContainers(owner.instance)).length === 0);
+    if (stale.removed.length) log.info({ instances: stale.removed }, 'removed the node fences of servers that are gone');
+    if (stale.unmarked.length) log.warn({ chains: stale.unmarked }, 'node fences of an unknown owner refuse host ports to nodes on this subnet pool; remove them with iptables if no server uses them');
+    await fence.install();
+  }
   else if (backend.kind === 'docker') log.warn('nodes.fence is false: nodes can reach the host, the metadata range and the internet');
   const db = openDatabase(join(config.dataDir, 'workshop.db'));
   const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db), metrics);
@@ -178,9 +183,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       classroom.close();
       for (const server of [http, apps]) server.closeAllConnections();
       await Promise.all([http, apps].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+      const nodesKept = closeOptions.keepSessions ? sessions.census().nodes.active : 0;
       await sessions.stop({ endSessions: !closeOptions.keepSessions });
       // Nodes kept for the next start stay fenced; the fence goes only with them.
-      if (!closeOptions.keepSessions) await fence?.remove();
+      if (nodesKept === 0) await fence?.remove();
       db.close();
     },
   };

@@ -97,9 +97,10 @@ export class NodeFence {
   private readonly jumps: Array<{ from: string; to: string }>;
 
   constructor(
-    instance: string,
+    private readonly instance: string,
     private readonly policy: FencePolicy,
     private readonly run: IptablesRunner = runIptables,
+    private readonly pid = process.pid,
   ) {
     this.chains = fenceChains(instance);
     this.jumps = [
@@ -112,6 +113,8 @@ export class NodeFence {
   async install(): Promise<void> {
     const rules = fenceRules(this.policy);
     const lines = ['*filter', `:${this.chains.forward} - [0:0]`, `:${this.chains.input} - [0:0]`];
+    // The owner's mark lets another server tell a fence whose server is gone from one still in use.
+    lines.push(['-A', this.chains.input, '-m', 'comment', '--comment', ownerMark(this.instance, this.pid)].join(' '));
     for (const rule of rules.forward) lines.push(['-A', this.chains.forward, ...rule].join(' '));
     for (const rule of rules.input) lines.push(['-A', this.chains.input, ...rule].join(' '));
     lines.push('COMMIT', '');
@@ -145,6 +148,62 @@ export class NodeFence {
   private async must(args: string[], stdin?: string): Promise<void> {
     const result = await this.run(args, stdin);
     if (result.code !== 0) throw new Error(`node fence: iptables ${args.join(' ')} failed: ${result.stderr || `exit ${result.code}`}`);
+  }
+}
+
+const OWNER_PREFIX = 'swarm-workshop-owner';
+
+/** The comment a fence's input chain carries: whose fence it is, and which process installed it. */
+export function ownerMark(instance: string, pid: number): string {
+  return `${OWNER_PREFIX}:${instance}:${pid}`;
+}
+
+export interface FenceOwner {
+  instance: string;
+  pid: number;
+}
+
+/**
+ * Removes the fences of other instances on this pool whose server is gone. The pool is shared by every server
+ * on the host, so a fence left by a killed server refuses host ports to everyone's nodes, including ports another
+ * server opened. Whether an owner is gone is the caller's judgement (its process has ended and it has no nodes
+ * left, whose fence this would be); a fence without an owner's mark is never touched, only reported.
+ */
+export async function sweepStaleFences(
+  pool: string,
+  ownInstance: string,
+  isGone: (owner: FenceOwner) => Promise<boolean>,
+  run: IptablesRunner = runIptables,
+): Promise<{ removed: string[]; unmarked: string[] }> {
+  const removed: string[] = [];
+  const unmarked: string[] = [];
+  const own = fenceChains(ownInstance).input;
+  const listing = await run(['-S', 'INPUT']);
+  if (listing.code !== 0) return { removed, unmarked };
+  const jump = new RegExp(`^-A INPUT -s ${pool.replace(/[.]/g, '\\.')} -j (SW-\\S+-IN)$`);
+  const chains = new Set(listing.stdout.split('\n').map((line) => jump.exec(line.trim())?.[1]).filter((chain): chain is string => !!chain && chain !== own));
+  for (const chain of chains) {
+    const rules = await run(['-S', chain]);
+    const mark = new RegExp(`--comment "?${OWNER_PREFIX}:([^:\\s"]+):(\\d+)`).exec(rules.stdout);
+    if (!mark || fenceChains(mark[1]).input !== chain) {
+      unmarked.push(chain);
+      continue;
+    }
+    const owner = { instance: mark[1], pid: Number(mark[2]) };
+    if (!(await isGone(owner))) continue;
+    await new NodeFence(owner.instance, { pool, egress: false, hostPorts: [] }, run).remove();
+    removed.push(owner.instance);
+  }
+  return { removed, unmarked };
+}
+
+/** True when no process with this id runs here (a process of another user still counts as running). */
+export function processEnded(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

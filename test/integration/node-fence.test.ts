@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeFence, nodeFenceFor } from '../../server/nodes/node-fence.js';
+import { NodeFence, nodeFenceFor, runIptables } from '../../server/nodes/node-fence.js';
 import type { RunningServer } from '../../server/server.js';
 import { apiClient, eventually, startTestServer, type CreatedSession } from '../support/test-server.js';
 
@@ -137,6 +137,32 @@ describe('the node fence', () => {
   it('speaks IPv4 only: a node has no IPv6 address to go around the fence with', async () => {
     const v6 = await api.exec(single, 'node1', 'ip -6 addr show dev eth0');
     expect(v6.output.trim()).toBe('');
+  });
+
+  it("is swept by the next server's start once its server is gone and owns no nodes; a live server's fence stays", async () => {
+    const policy = { pool: server.config.subnetPool, egress: false, hostPorts: [] };
+    const ended = spawnSync('true');
+    const gone = new NodeFence('t-fence-gone', policy, runIptables, ended.pid!);
+    const alive = new NodeFence('t-fence-alive', policy, runIptables, process.pid);
+    await gone.install();
+    await alive.install();
+    let next: RunningServer | undefined;
+    try {
+      next = await startTestServer('t-fence-next');
+      expect(await gone.listRules()).toBe('');
+      expect(iptables('-S', 'INPUT')).not.toContain(gone.chains.input);
+      expect(await alive.listRules()).toContain('swarm-workshop-owner:t-fence-alive:');
+      // A server stopped with no nodes to keep takes its own fence with it, even when it keeps sessions.
+      const own = nodeFenceFor(next.config)!;
+      expect(await own.listRules()).not.toBe('');
+      await next.close({ keepSessions: true });
+      next = undefined;
+      expect(await own.listRules()).toBe('');
+    } finally {
+      await next?.close();
+      await alive.remove();
+      await gone.remove();
+    }
   });
 
   it('is removed when the server stops and its nodes end', async () => {

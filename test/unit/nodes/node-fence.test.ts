@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fenceChains, fenceRules, hostResolvers, NodeFence, type IptablesRunner } from '../../../server/nodes/node-fence.js';
+import { fenceChains, fenceRules, hostResolvers, NodeFence, ownerMark, processEnded, sweepStaleFences, type IptablesRunner } from '../../../server/nodes/node-fence.js';
 
 const POOL = '10.201.0.0/16';
 
@@ -83,5 +83,65 @@ describe('NodeFence', () => {
   it('fails loudly when iptables refuses, naming the command', async () => {
     const fence = new NodeFence('t1', { pool: POOL, egress: false, hostPorts: [] }, async () => ({ code: 2, stdout: '', stderr: "Couldn't load target `DOCKER-USER'" }));
     await expect(fence.install()).rejects.toThrow(/node fence: iptables --noflush failed: Couldn't load target/);
+  });
+});
+
+describe('sweepStaleFences', () => {
+  /** iptables as far as the sweep reads it: INPUT's jumps and each chain's rules; records what is deleted. */
+  function host(chains: Record<string, string>) {
+    const deleted: string[] = [];
+    const run: IptablesRunner = async (args) => {
+      if (args[0] === '-S' && args[1] === 'INPUT') {
+        const jumps = Object.keys(chains).filter((chain) => chain.endsWith('-IN') && !deleted.includes(`-X ${chain}`));
+        return { code: 0, stdout: ['-P INPUT ACCEPT', ...jumps.map((chain) => `-A INPUT -s ${POOL} -j ${chain}`), '-A INPUT -s 10.9.0.0/16 -j SW-elsewhere-IN'].join('\n'), stderr: '' };
+      }
+      if (args[0] === '-S') return chains[args[1]] !== undefined ? { code: 0, stdout: chains[args[1]], stderr: '' } : { code: 1, stdout: '', stderr: 'No chain' };
+      if (args[0] === '-C') return { code: deleted.includes(`-D ${args.slice(1).join(' ')}`) ? 1 : 0, stdout: '', stderr: '' };
+      deleted.push(args.join(' '));
+      return { code: 0, stdout: '', stderr: '' };
+    };
+    return { run, deleted };
+  }
+  const marked = (instance: string, pid: number) => `-N SW-${instance}-IN\n-A SW-${instance}-IN -m comment --comment ${ownerMark(instance, pid)}\n-A SW-${instance}-IN -j REJECT`;
+
+  it("removes a gone owner's fence, keeps a live owner's and its own, and only reports an unmarked one", async () => {
+    const { run, deleted } = host({
+      'SW-mine-IN': marked('mine', 1),
+      'SW-gone-IN': marked('gone', 41),
+      'SW-gone-FWD': '-N SW-gone-FWD',
+      'SW-alive-IN': marked('alive', 42),
+      'SW-old-IN': '-N SW-old-IN\n-A SW-old-IN -j REJECT',
+    });
+    const asked: number[] = [];
+    const result = await sweepStaleFences(POOL, 'mine', async (owner) => {
+      asked.push(owner.pid);
+      return owner.instance === 'gone';
+    }, run);
+    expect(result).toEqual({ removed: ['gone'], unmarked: ['SW-old-IN'] });
+    expect(asked.sort()).toEqual([41, 42]);
+    expect(deleted).toEqual([`-D DOCKER-USER -s ${POOL} -j SW-gone-FWD`, `-D INPUT -s ${POOL} -j SW-gone-IN`, '-F SW-gone-FWD', '-X SW-gone-FWD', '-F SW-gone-IN', '-X SW-gone-IN']);
+  });
+
+  it('does not trust a mark that names another chain than the one it sits in', async () => {
+    const { run, deleted } = host({ 'SW-forged-IN': marked('victim', 7).replace(/SW-victim-IN/g, 'SW-forged-IN') });
+    expect(await sweepStaleFences(POOL, 'mine', async () => true, run)).toEqual({ removed: [], unmarked: ['SW-forged-IN'] });
+    expect(deleted).toEqual([]);
+  });
+
+  it('tells an ended process from a running one', () => {
+    expect(processEnded(process.pid)).toBe(false);
+    expect(processEnded(2 ** 22 + 17)).toBe(true);
+  });
+});
+
+describe('the owner mark', () => {
+  it('is the first rule of the input chain, so a restarted server rewrites it with its own process id', async () => {
+    const restores: string[] = [];
+    const run: IptablesRunner = async (args, stdin) => {
+      if (stdin !== undefined) restores.push(stdin);
+      return { code: 0, stdout: '', stderr: '' };
+    };
+    await new NodeFence('t1', { pool: POOL, egress: false, hostPorts: [] }, run, 4321).install();
+    expect(restores[0].split('\n').find((line) => line.startsWith('-A SW-t1-IN'))).toBe('-A SW-t1-IN -m comment --comment swarm-workshop-owner:t1:4321');
   });
 });

@@ -14,7 +14,7 @@ try {
     nodeImage: config.images.node,
     workDir: join(config.dataDir, 'build'),
     debianMirror: config.images.debianMirror,
-    progress: chooseProgress(config.logFormat, (record) => console.log(JSON.stringify({ images: true, ...record }))),
+    progress: chooseProgress(config.logFormat, (record, level) => console.log(JSON.stringify({ images: true, level, ...record }))),
   });
   console.log(`[images] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {

@@ -22,7 +22,7 @@ async function main(overrides: ConfigInput): Promise<void> {
       nodeImage: config.images.node,
       workDir: join(config.dataDir, 'build'),
       debianMirror: config.images.debianMirror,
-      progress: chooseProgress(config.logFormat, (record) => log.info(record)),
+      progress: chooseProgress(config.logFormat, (record, level) => log[level](record)),
     });
   }
   const server = await startServer(config, { engine, log });

@@ -44,7 +44,7 @@ async function startProvingServer(dir: string, base: Config): Promise<{ server: 
     nodeImage: base.images.node,
     workDir: join(base.dataDir, 'build'),
     debianMirror: base.images.debianMirror,
-    progress: chooseProgress(base.logFormat, (record) => log.info(record)),
+    progress: chooseProgress(base.logFormat, (record, level) => log[level](record)),
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'workshop-prove-'));
   const builtIn = resolve(dir) === resolve(base.lessonsDir);

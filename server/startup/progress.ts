@@ -56,36 +56,37 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): P
 }
 
 /** JSON lines, one per phase start and end, and progress at most every tenth of the way. */
-export function jsonProgress(write: (record: Record<string, unknown>) => void): Progress {
+export function jsonProgress(write: (record: Record<string, unknown>, level: 'info' | 'warn') => void): Progress {
   return {
     phase(title) {
       const startedAt = performance.now();
       let reportedTenth = -1;
-      write({ phase: title, state: 'started' });
+      write({ phase: title, state: 'started' }, 'info');
       return {
         update(done, total, detail) {
           if (!total) return;
           const tenth = Math.floor((done / total) * 10);
           if (tenth === reportedTenth) return;
           reportedTenth = tenth;
-          write({ phase: title, state: 'progress', done, total, ...(detail ? { detail } : {}) });
+          write({ phase: title, state: 'progress', done, total, ...(detail ? { detail } : {}) }, 'info');
         },
         end(summary) {
-          write({ phase: title, state: 'done', seconds: Number(((performance.now() - startedAt) / 1000).toFixed(1)), ...(summary ? { summary } : {}) });
+          write({ phase: title, state: 'done', seconds: Number(((performance.now() - startedAt) / 1000).toFixed(1)), ...(summary ? { summary } : {}) }, 'info');
         },
         fail(message) {
-          write({ phase: title, state: 'failed', error: message });
+          write({ phase: title, state: 'failed', error: message }, 'warn');
         },
       };
     },
     note(line, level = 'info') {
-      write({ level, msg: line });
+      // The level goes to the logger as its level, never as a field: a second `level` key breaks JSON readers.
+      write({ msg: line }, level);
     },
   };
 }
 
 /** Terminal progress when stdout is a terminal and JSON was not asked for. */
-export function chooseProgress(format: 'auto' | 'pretty' | 'json', jsonLine: (record: Record<string, unknown>) => void): Progress {
+export function chooseProgress(format: 'auto' | 'pretty' | 'json', jsonLine: (record: Record<string, unknown>, level: 'info' | 'warn') => void): Progress {
   const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
   return pretty ? terminalProgress() : jsonProgress(jsonLine);
 }

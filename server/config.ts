@@ -61,6 +61,10 @@ const ConfigSchema = z
         pool: z
           .record(z.string().regex(/^(single|swarm-1m2w|swarm-3m2w)(\+swarm)?$/, 'a pool key is a template name, optionally followed by +swarm'), z.coerce.number().int().min(0).max(50))
           .default({}),
+        /** Started nodes kept waiting for any template (the generic pool): a session takes, renames and attaches them. */
+        genericPool: z.coerce.number().int().min(0).max(300).default(0),
+        /** What an event's warm pool keeps: waiting nodes of the generic pool (`generic`) or pre-formed sessions of its first lesson's template. */
+        eventPool: z.enum(['generic', 'template']).default('generic'),
       })
       .prefault({}),
     images: z
@@ -167,6 +171,8 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_IDLE_MINUTES: 'sessions.idleMinutes',
   WORKSHOP_MAX_MINUTES: 'sessions.maxMinutes',
   WORKSHOP_POOL: 'sessions.pool',
+  WORKSHOP_GENERIC_POOL: 'sessions.genericPool',
+  WORKSHOP_EVENT_POOL: 'sessions.eventPool',
   WORKSHOP_NODE_IMAGE: 'images.node',
   WORKSHOP_REGISTRY_MIRROR: 'images.registryMirror',
   WORKSHOP_DEBIAN_MIRROR: 'images.debianMirror',

@@ -76,6 +76,7 @@ export class SessionManager {
         entry.reservation.release();
       },
       (key, error) => this.log.warn({ err: error, key }, 'could not warm a pooled session'),
+      (key) => Math.ceil(config.limits.concurrentNodeStarts / TEMPLATES[key.split('+')[0] as TemplateName].length),
     );
     const adopts = Boolean(backend.createWaitingNode && backend.adoptNode);
     if (!adopts && config.sessions.genericPool) this.log.warn({ backend: backend.kind }, 'this node backend has no generic pool; sessions.genericPool is ignored');

@@ -131,6 +131,14 @@ describe('SessionManager with a warm pool', () => {
     expect(backend.nodes.size).toBe(4);
   });
 
+  it('builds pooled sessions side by side, as many as keep the node start queue busy', async () => {
+    const { backend, manager } = setup({ limits: { maxSessions: 4, maxNodesTotal: 10, concurrentNodeStarts: 4 }, sessions: { pool: { single: 4 } } });
+    backend.startDelayMs = 20;
+    await manager.warmUp();
+    expect(backend.nodes.size).toBe(4);
+    expect(backend.mostStartingAtOnce).toBe(4);
+  });
+
   it('removes pooled sessions on stop', async () => {
     const { backend, manager } = setup({ sessions: { pool: { single: 2 } } });
     await manager.warmUp();

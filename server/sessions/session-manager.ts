@@ -350,10 +350,16 @@ export class SessionManager {
     const name = request.name ?? nextNodeName(session.nodes.keys());
     if (session.nodes.has(name)) throw new HttpError(409, 'conflict', `session already has a node ${name}`);
     const reservation = this.reservations.get(session.id)!;
-    reservation.addNode();
+    // A waiting node gives its place in the node count to this session's new node.
+    const [waiting] = this.generic.take(1);
+    try {
+      reservation.addNode();
+    } catch (error) {
+      if (waiting) await this.backend.removeNode(waiting).catch(() => undefined);
+      throw error;
+    }
     const manager = session.swarm ? session.manager() : undefined;
     let node: SessionNode | undefined;
-    const [waiting] = this.generic.take(1);
     try {
       const handle = await this.placeNode(session.id, session.network, name, waiting);
       node = { ...handle, role: manager ? (request.role ?? 'worker') : request.role };

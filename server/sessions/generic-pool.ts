@@ -48,6 +48,11 @@ export class GenericNodePool {
     this.fill();
   }
 
+  /** Keeps `count` fewer nodes from now on, without starting or stopping any now (nodes taken for a class that was warmed ahead). */
+  lower(count: number): void {
+    this.target = Math.max(0, this.target - count);
+  }
+
   get size(): number {
     return this.ready.length;
   }

@@ -117,7 +117,15 @@ export class SessionManager {
     this.pool.setSlots(key, (this.config.sessions.pool[key] ?? 0) + count);
   }
 
+  /** Waiting nodes started for events ahead of their classes; unlike `sessions.genericPool`, a class uses them up. */
   private eventNodes = 0;
+
+  /** Nodes an event warmed ahead are used once: taking them lowers the pool's size instead of starting more during the class. */
+  private consumeEventNodes(taken: number): void {
+    const used = Math.min(this.eventNodes, taken);
+    this.eventNodes -= used;
+    this.generic.lower(used);
+  }
 
   /** Resolves once the warm pools are full (tests and benchmarks wait for this). */
   async warmUp(): Promise<void> {
@@ -190,6 +198,7 @@ export class SessionManager {
     const started = this.now();
     const pooled = template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined;
     const waiting = pooled ? [] : this.generic.take(planned.length);
+    this.consumeEventNodes(waiting.length);
     let prepared: PreparedSession;
     try {
       prepared = pooled ?? (await this.prepare(planned, template, request.swarm, false, waiting));
@@ -352,6 +361,7 @@ export class SessionManager {
     const reservation = this.reservations.get(session.id)!;
     // A waiting node gives its place in the node count to this session's new node.
     const [waiting] = this.generic.take(1);
+    this.consumeEventNodes(waiting ? 1 : 0);
     try {
       reservation.addNode();
     } catch (error) {

@@ -197,7 +197,7 @@ describe('SessionManager with a generic pool', () => {
     await manager.stop({ endSessions: true });
   });
 
-  it("keeps an event's warm pool as waiting nodes, three for each learner of a three-node template", async () => {
+  it("keeps an event's warm pool as waiting nodes, three for each learner of a three-node template, used up by the class", async () => {
     const { backend, manager } = setup({ limits: { maxSessions: 4, maxNodesTotal: 20 } });
     await manager.start();
     manager.warm('swarm-1m2w', true, 2);
@@ -205,7 +205,12 @@ describe('SessionManager with a generic pool', () => {
     expect(manager.genericPool()).toEqual({ waiting: 6, wanted: 6 });
     expect(manager.census().sessions.warm).toBe(0);
     expect(backend.nodes.size).toBe(6);
-    await manager.stop();
+    // The class uses them up: no nodes are started during the class to replace them.
+    await manager.create({ template: 'swarm-1m2w', swarm: true });
+    await manager.warmUp();
+    expect(manager.genericPool()).toEqual({ waiting: 3, wanted: 3 });
+    expect(backend.nodes.size).toBe(6);
+    await manager.stop({ endSessions: true });
     expect(backend.nodes.size).toBe(0);
   });
 

@@ -26,7 +26,7 @@ type Round = 'cold' | 'generic' | 'template';
 
 async function round(kind: Round) {
   const server = await startTestServer(`bench-class-${kind}`, {
-    logLevel: 'error',
+    logLevel: (process.env.BENCH_LOG ?? 'error') as 'error',
     instructorPassword: PASSWORD,
     limits: { maxSessions: LEARNERS + 5, maxNodesTotal: 3 * (LEARNERS + 5) },
     sessions: { eventPool: kind === 'template' ? 'template' : 'generic' },

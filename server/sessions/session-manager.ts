@@ -27,6 +27,8 @@ interface PreparedSession {
   swarm: boolean;
   reservation: Reservation;
   pooled: boolean;
+  /** Where the start's time went (milliseconds): its nodes placed, its swarm formed. */
+  timings?: { nodesMs: number; swarmMs: number };
 }
 
 /** Runs a command on a session's node by name; an unknown node rejects. The checker and the lessons use it. */
@@ -49,6 +51,11 @@ export class SessionManager {
    * start dozens together and time all of them out. Queued starts finish sooner in total than a stampede.
    */
   private readonly startNode: LimitFunction;
+  /**
+   * Swarms form a few at a time too: `swarm init` is a burst of CPU in the node (keys, certificates, the raft
+   * log), and thirty learners of a class joining together would otherwise init thirty swarms at once.
+   */
+  private readonly formSwarm: LimitFunction;
   private readonly listeners = new Set<(event: { type: 'ended'; sessionId: string }) => void>();
   /** Per-session bounds on commands and sockets (config `perSession`). */
   private readonly limits: SessionLimits;
@@ -63,6 +70,7 @@ export class SessionManager {
   ) {
     this.capacity = new Capacity(config.limits);
     this.startNode = pLimit(config.limits.concurrentNodeStarts);
+    this.formSwarm = pLimit(Math.max(1, Math.floor(config.limits.concurrentNodeStarts / 2)));
     this.limits = new SessionLimits(config.perSession);
     this.pool = new WarmPool<PreparedSession>(
       { ...config.sessions.pool },
@@ -215,7 +223,7 @@ export class SessionManager {
     this.sessions.set(session.id, session);
     this.reservations.set(session.id, prepared.reservation);
     this.persist(session);
-    this.log.info({ session: session.id, nodes: planned.length, swarm: request.swarm, ms: this.now() - started, pooled: prepared.pooled, adopted: waiting.length }, 'session ready');
+    this.log.info({ session: session.id, nodes: planned.length, swarm: request.swarm, ms: this.now() - started, pooled: prepared.pooled, adopted: waiting.length, ...(pooled ? {} : prepared.timings) }, 'session ready');
     this.metrics?.sessionStarted((this.now() - started) / 1000, 'ready', pooled || waiting.length ? 'pool' : 'cold');
     return { ...(await this.view(session)), token };
   }
@@ -239,6 +247,7 @@ export class SessionManager {
     this.starting.sessions += 1;
     this.starting.nodes += planned.length;
     try {
+      const t0 = this.now();
       network = await this.backend.createNetwork(id);
       const started = await Promise.allSettled(planned.map((node, index) => this.placeNode(id, network!, node.name, waiting[index])));
       started.forEach((result, index) => {
@@ -246,8 +255,9 @@ export class SessionManager {
       });
       const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
-      if (swarm) await formSwarm(nodes, (node, command) => this.formingExec(node, command));
-      return { id, network, nodes, template, swarm, reservation, pooled };
+      const t1 = this.now();
+      if (swarm) await this.formSwarm(() => formSwarm(nodes, (node, command) => this.formingExec(node, command)));
+      return { id, network, nodes, template, swarm, reservation, pooled, timings: { nodesMs: t1 - t0, swarmMs: this.now() - t1 } };
     } catch (error) {
       const unused = waiting.filter((node) => !nodes.some((placed) => placed.id === node.id));
       await this.destroy(id, [...nodes, ...unused], network);

@@ -176,10 +176,9 @@ export class DockerNodeBackend implements NodeBackend {
   private waitingRoom: Promise<SessionNetwork> | undefined;
 
   /**
-   * Waiting nodes share a network of their own, a /24 of the subnet pool like a session's: the fence refuses
-   * routed traffic between pool subnets (and Docker isolates bridges from each other), so no session reaches a
-   * waiting node, and a node is detached from it before it joins a session. Its label is not a session id
-   * (ids have no dashes), so a restarted server sweeps it with the nodes left waiting in it.
+   * The network a waiting node starts on (a /24 of the subnet pool, fenced like a session's): it needs one to
+   * start, and leaves it as soon as it is ready. Its label is not a session id (ids have no dashes), so a
+   * restarted server sweeps it with the nodes left waiting.
    */
   private waitingNetwork(): Promise<SessionNetwork> {
     this.waitingRoom ??= this.createNetwork(WAITING_ROOM).catch((error) => {
@@ -189,14 +188,25 @@ export class DockerNodeBackend implements NodeBackend {
     return this.waitingRoom;
   }
 
+  /**
+   * A node that waits on no network at all: no session (and no other waiting node) can reach it, and it can
+   * reach nothing. Leaving the shared network here, while the pool fills, keeps that step out of a learner's
+   * wait: the engine changes one network's endpoints one at a time, so ninety nodes leaving one network
+   * together during a class queue behind each other.
+   */
   async createWaitingNode(): Promise<NodeHandle> {
-    return this.createNode(WAITING_ROOM, await this.waitingNetwork(), `waiting-${randomBytes(4).toString('hex')}`);
+    const network = await this.waitingNetwork();
+    const node = await this.createNode(WAITING_ROOM, network, `waiting-${randomBytes(4).toString('hex')}`);
+    try {
+      await this.engine.disconnectNetwork(network.id, node.id);
+    } catch (error) {
+      await this.engine.removeContainer(node.id).catch(() => undefined);
+      throw error;
+    }
+    return { ...node, address: '' };
   }
 
   async adoptNode(node: NodeHandle, sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle> {
-    const waiting = await this.waitingNetwork();
-    // Off the waiting network first: a node is never on two networks at once.
-    await this.engine.disconnectNetwork(waiting.id, node.id);
     await this.engine.connectNetwork(network.id, node.id, [name]);
     await this.engine.renameContainer(node.id, this.resourceName(sessionId, name));
     const renamed = await this.engine.exec(node.id, ['sh', '-c', RENAME_NODE, 'rename-node', name, node.name], { timeoutMs: 10_000, maxOutputBytes: 8192 });

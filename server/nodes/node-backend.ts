@@ -49,11 +49,11 @@ export interface NodeBackend {
   sweep(live: ReadonlySet<string>, keepNodes?: ReadonlySet<string>): Promise<{ containers: number; networks: number }>;
 
   // The generic warm pool (server/sessions/generic-pool.ts); a backend without these has no generic pool.
-  /** Starts a node that belongs to no session and cannot be reached from any session's network. */
+  /** Starts a node that belongs to no session and waits on no network: nothing reaches it, it reaches nothing. */
   createWaitingNode?(): Promise<NodeHandle>;
   /**
-   * Moves a waiting node into a session: off the waiting network, onto the session's, under its node name
-   * (its hostname too, so shell prompts and `docker node ls` show it). Call before the node forms a swarm.
+   * Moves a waiting node into a session: onto the session's network, under its node name (its hostname too,
+   * so shell prompts and `docker node ls` show it). Call before the node forms a swarm.
    */
   adoptNode?(node: NodeHandle, sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle>;
   /** Removes what waiting nodes needed (their network) once the pool has stopped. */

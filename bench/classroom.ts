@@ -2,7 +2,7 @@
 // Prints the time until all are ready (cold, then with an event warm pool), how long the pool took to fill, the
 // server's memory (highest sampled during the round), the nodes' memory, and the delay from a learner's check to
 // the instructor's dashboard. Rounds: `cold`; `generic` (the event's pool as waiting nodes any template can
-// take: sessions.eventPool generic, the default); `template` (pre-formed sessions of the lesson's template).
+// take: sessions.eventPool generic); `template` (pre-formed sessions of the lesson's template, the default).
 //   npx tsx bench/classroom.ts            LEARNERS=30 by default; ROUNDS=cold,generic (default), add template to compare
 import { DockerEngine } from '../server/engine/docker-engine.js';
 import { startTestServer } from '../test/support/test-server.js';

@@ -63,8 +63,12 @@ const ConfigSchema = z
           .default({}),
         /** Started nodes kept waiting for any template (the generic pool): a session takes, renames and attaches them. */
         genericPool: z.coerce.number().int().min(0).max(300).default(0),
-        /** What an event's warm pool keeps: waiting nodes of the generic pool (`generic`) or pre-formed sessions of its first lesson's template. */
-        eventPool: z.enum(['generic', 'template']).default('generic'),
+        /**
+         * What an event's warm pool keeps: pre-formed sessions of its first lesson's template (`template`: learners
+         * join in a fraction of a second) or waiting nodes of the generic pool (`generic`: fills in half the time, but
+         * thirty learners joining together wait for their networks and swarms; docs/benchmarks.md).
+         */
+        eventPool: z.enum(['generic', 'template']).default('template'),
       })
       .prefault({}),
     images: z

@@ -198,7 +198,7 @@ describe('SessionManager with a generic pool', () => {
   });
 
   it("keeps an event's warm pool as waiting nodes, three for each learner of a three-node template, used up by the class", async () => {
-    const { backend, manager } = setup({ limits: { maxSessions: 4, maxNodesTotal: 20 } });
+    const { backend, manager } = setup({ limits: { maxSessions: 4, maxNodesTotal: 20 }, sessions: { eventPool: 'generic' } });
     await manager.start();
     manager.warm('swarm-1m2w', true, 2);
     await manager.warmUp();

@@ -124,7 +124,13 @@ try {
       errors: errors.length,
     },
   ])}`);
-  for (const error of errors.slice(0, 10)) console.log(`  error: ${error}`);
+  const kinds = new Map<string, number>();
+  for (const error of errors) {
+    const kind = error.replace(/^learner\d+: /, '').replace(/;.*$/, '').replace(/\d+/g, 'N').slice(0, 80);
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  for (const [kind, count] of kinds) console.log(`  ${count} × ${kind}`);
+  for (const error of errors.slice(0, 5)) console.log(`  error: ${error}`);
   console.log(`(the server runs in this process: its RSS includes the benchmark's ${LEARNERS} terminal clients)`);
   const figures: Figure[] = [
     { name: `soak ${MINUTES} min, ${LEARNERS} learners: server RSS growth`, value: growth('rss'), unit: '%', target: { atMost: 10 } },

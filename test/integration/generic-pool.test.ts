@@ -64,7 +64,7 @@ describe('the generic warm pool', () => {
       expect(prompt).toContain(`[${node.name}]`);
     }
     await eventually(async () => (await api.exec(swarm, 'node1', "docker node ls --format '{{.Hostname}} {{.Status}}' | sort")).output.trim() === 'node1 Ready\nnode2 Ready\nnode3 Ready');
-    // Nodes of one session reach each other by name and on their engines' port, as cold-started ones do.
+    // Nodes of one session reach each other by name (the DNS alias given at adoption) and on their engines' port.
     const byName = await api.exec(swarm, 'node2', `getent hosts node3 | awk '{print $1}'; docker -H ${swarm.nodes[0].address}:2375 info --format '{{.Swarm.LocalNodeState}}'`);
     expect(byName.output.trim().split('\n')).toEqual([swarm.nodes[2].address, 'active']);
   });

@@ -1,7 +1,9 @@
 // A simulated class: 30 learners join an event within 10 s, each getting a pre-formed swarm-1m2w session.
-// Prints the time until all are ready (cold, then with a warm pool), the server's memory, the nodes' memory,
-// and the delay from a learner's check to the instructor's dashboard.
-//   npx tsx bench/classroom.ts            LEARNERS=30 by default; WARM=0 skips the warm-pool round
+// Prints the time until all are ready (cold, then with an event warm pool), how long the pool took to fill, the
+// server's memory (highest sampled during the round), the nodes' memory, and the delay from a learner's check to
+// the instructor's dashboard. Rounds: `cold`; `generic` (the event's pool as waiting nodes any template can
+// take: sessions.eventPool generic); `template` (pre-formed sessions of the lesson's template, the default).
+//   npx tsx bench/classroom.ts            LEARNERS=30 by default; ROUNDS=cold,generic (default), add template to compare
 import { DockerEngine } from '../server/engine/docker-engine.js';
 import { startTestServer } from '../test/support/test-server.js';
 import { median, percentile, report, table, type Figure } from './lib.js';
@@ -20,21 +22,32 @@ async function json(url: string, init: RequestInit & { token?: string } = {}) {
   return body;
 }
 
-async function round(warm: number) {
-  const server = await startTestServer(`bench-class-${warm ? 'warm' : 'cold'}`, {
-    logLevel: 'error',
+type Round = 'cold' | 'generic' | 'template';
+
+async function round(kind: Round) {
+  const server = await startTestServer(`bench-class-${kind}`, {
+    logLevel: (process.env.BENCH_LOG ?? 'error') as 'error',
     instructorPassword: PASSWORD,
     limits: { maxSessions: LEARNERS + 5, maxNodesTotal: 3 * (LEARNERS + 5) },
+    sessions: { eventPool: kind === 'template' ? 'template' : 'generic' },
     classroom: { checkIntervalSeconds: 0 },
   });
+  // The server's own memory through the round (it runs in this process, with the benchmark's client).
+  let highestRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (highestRss = Math.max(highestRss, process.memoryUsage().rss)), 1000);
   try {
-    return await measure(server, warm);
+    const result = await measure(server, kind, kind === 'cold' ? 0 : LEARNERS);
+    highestRss = Math.max(highestRss, process.memoryUsage().rss);
+    result.row['server RSS MiB (highest)'] = (highestRss / 2 ** 20).toFixed(0);
+    result.figures.push({ name: `server RSS, highest, ${kind} class`, value: highestRss / 1e6, unit: 'MB', target: { atMost: 250 } });
+    return result;
   } finally {
+    clearInterval(sampler);
     await server.close();
   }
 }
 
-async function measure(server: Awaited<ReturnType<typeof startTestServer>>, warm: number) {
+async function measure(server: Awaited<ReturnType<typeof startTestServer>>, kind: Round, warm: number) {
   const base = `${server.url}/api`;
   const { token: instructor } = await json(`${base}/instructor/login`, { method: 'POST', body: JSON.stringify({ password: PASSWORD }) });
   const event = await json(`${base}/instructor/events`, { method: 'POST', token: instructor, body: JSON.stringify({ name: 'bench', lessons: ['services'], capacity: LEARNERS, warmPool: warm }) });
@@ -43,7 +56,7 @@ async function measure(server: Awaited<ReturnType<typeof startTestServer>>, warm
     const started = performance.now();
     await server.sessions.warmUp();
     poolFillS = (performance.now() - started) / 1000;
-    console.log(`warm pool of ${warm} sessions ready in ${poolFillS.toFixed(1)} s (before class)`);
+    console.log(`${kind} warm pool for ${warm} learners ready in ${poolFillS.toFixed(1)} s (before class)`);
   }
   // Joins arrive spread over 10 s, as a class typing a code does. The join limit is per address, so each learner comes from their own.
   const started = performance.now();
@@ -76,24 +89,28 @@ async function measure(server: Awaited<ReturnType<typeof startTestServer>>, warm
 
   const containers = await engine.listContainers(server.config.instance);
   const memory = await Promise.all(containers.map((c) => engine.memoryUsage(c.id)));
-  const row = {
-    round: warm ? `warm pool ${warm}` : 'cold',
+  const row: Record<string, string> = {
+    round: warm ? `${kind} warm pool ${warm}` : 'cold',
+    'pool fill s': warm ? poolFillS.toFixed(1) : '',
     'all ready s': (allReady / 1000).toFixed(1),
     'join median s': (median(waits) / 1000).toFixed(2),
     'join p95 s': (percentile(waits, 95) / 1000).toFixed(2),
-    'server RSS MiB': (process.memoryUsage().rss / 2 ** 20).toFixed(0),
     'nodes MiB total': (memory.reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(0),
     'dashboard delay ms (median)': median(delays).toFixed(0),
   };
   const figures: Figure[] = warm
-    ? [{ name: `warm pool of ${warm} swarm-1m2w sessions full`, value: poolFillS, unit: 's', target: { atMost: 120 } }]
+    ? [
+        { name: `${kind} warm pool for ${warm} learners (swarm-1m2w) full`, value: poolFillS, unit: 's', target: { atMost: 120 } },
+        { name: `${kind} warm class of ${LEARNERS}, all ready`, value: allReady / 1000, unit: 's' },
+        { name: `${kind} warm class: join p95`, value: percentile(waits, 95) / 1000, unit: 's' },
+      ]
     : [{ name: `cold class of ${LEARNERS}, all ready`, value: allReady / 1000, unit: 's', target: { atMost: 90 } }];
-  figures.push({ name: `server RSS, ${warm ? 'warm' : 'cold'} class`, value: process.memoryUsage().rss / 1e6, unit: 'MB', target: { atMost: 250 } });
   return { row, figures };
 }
 
-const rounds = [await round(0)];
-if (process.env.WARM !== '0') rounds.push(await round(LEARNERS));
+const chosen = (process.env.ROUNDS ?? 'cold,generic').split(',').map((r) => r.trim()) as Round[];
+const rounds = [];
+for (const kind of chosen) rounds.push(await round(kind));
 console.log(`\n${LEARNERS} learners, swarm-1m2w pre-formed each (the server runs in this process: its RSS includes the benchmark's client)\n`);
 console.log(table(rounds.map((r) => r.row)));
 report('classroom', rounds.flatMap((r) => r.figures));

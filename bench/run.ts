@@ -1,6 +1,7 @@
 // Runs every benchmark in sequence (each in its own process, so one's nodes and memory never skew the next),
 // then prints one table of figures with their targets and baselines and writes it as JSON.
-//   npm run bench                       all of them (about 25 minutes on 2 cores; run on a quiet machine)
+//   npm run bench                       all of them (about 40 minutes on 2 cores, the 10-minute soak included; run on a quiet machine)
+//   SOAK_MINUTES=2 npm run bench -- --only soak                       a shorter soak
 //   npm run bench -- --only terminal-latency,checks --out /tmp/bench.json
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPORT_PREFIX, meets, table, type Figure } from './lib.js';
 
-const ALL = ['sessions', 'terminal-latency', 'checks', 'classroom'];
+const ALL = ['sessions', 'terminal-latency', 'checks', 'classroom', 'soak'];
 const { values } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string', default: 'docs/benchmarks.json' } } });
 const chosen = values.only ? values.only.split(',').map((s) => s.trim()) : ALL;
 const unknown = chosen.filter((name) => !ALL.includes(name));

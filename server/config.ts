@@ -61,6 +61,14 @@ const ConfigSchema = z
         pool: z
           .record(z.string().regex(/^(single|swarm-1m2w|swarm-3m2w)(\+swarm)?$/, 'a pool key is a template name, optionally followed by +swarm'), z.coerce.number().int().min(0).max(50))
           .default({}),
+        /** Started nodes kept waiting for any template (the generic pool): a session takes, renames and attaches them. */
+        genericPool: z.coerce.number().int().min(0).max(300).default(0),
+        /**
+         * What an event's warm pool keeps: pre-formed sessions of its first lesson's template (`template`: learners
+         * join in a fraction of a second) or waiting nodes of the generic pool (`generic`: fills in half the time, but
+         * thirty learners joining together wait for their networks and swarms; docs/benchmarks.md).
+         */
+        eventPool: z.enum(['generic', 'template']).default('template'),
       })
       .prefault({}),
     images: z
@@ -167,6 +175,8 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_IDLE_MINUTES: 'sessions.idleMinutes',
   WORKSHOP_MAX_MINUTES: 'sessions.maxMinutes',
   WORKSHOP_POOL: 'sessions.pool',
+  WORKSHOP_GENERIC_POOL: 'sessions.genericPool',
+  WORKSHOP_EVENT_POOL: 'sessions.eventPool',
   WORKSHOP_NODE_IMAGE: 'images.node',
   WORKSHOP_REGISTRY_MIRROR: 'images.registryMirror',
   WORKSHOP_DEBIAN_MIRROR: 'images.debianMirror',

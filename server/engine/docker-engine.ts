@@ -358,6 +358,22 @@ export class DockerEngine {
       );
     });
   }
+
+  // ── Moving a started node between networks and names (the generic warm pool, server/sessions/generic-pool.ts). ──
+
+  /** Attaches a container to a network, with extra DNS names on it. */
+  async connectNetwork(network: string, containerId: string, aliases: string[] = []): Promise<void> {
+    await this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: { Aliases: aliases } });
+  }
+
+  /** Detaches a container from a network; a container already off it is fine. */
+  async disconnectNetwork(network: string, containerId: string): Promise<void> {
+    await this.docker.getNetwork(network).disconnect({ Container: containerId, Force: true }).catch(ignoreStatus(404));
+  }
+
+  async renameContainer(id: string, name: string): Promise<void> {
+    await this.docker.getContainer(id).rename({ name });
+  }
 }
 
 function statusOf(error: unknown): number | undefined {

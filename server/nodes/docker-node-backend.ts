@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { DockerEngine, NodeContainerSpec } from '../engine/docker-engine.js';
 import { LABEL, sessionLabels } from '../engine/labels.js';
@@ -162,11 +163,76 @@ export class DockerNodeBackend implements NodeBackend {
     return this.engine.execTty(node.id, ['bash', '-l'], ['TERM=xterm-256color', 'LANG=C.UTF-8'], size);
   }
 
-  async sweep(live: ReadonlySet<string>): Promise<{ containers: number; networks: number }> {
-    const containers = (await this.engine.listContainers(this.config.instance)).filter((c) => !live.has(c.labels[LABEL.session]));
+  async sweep(live: ReadonlySet<string>, keepNodes: ReadonlySet<string> = new Set()): Promise<{ containers: number; networks: number }> {
+    const containers = (await this.engine.listContainers(this.config.instance)).filter((c) => !live.has(c.labels[LABEL.session]) && !keepNodes.has(c.id));
     await Promise.all(containers.map((c) => this.engine.removeContainer(c.id)));
     const networks = (await this.engine.listNetworks(this.config.instance)).filter((n) => !live.has(n.labels[LABEL.session]));
     await Promise.all(networks.map((n) => this.engine.removeNetwork(n.id)));
     return { containers: containers.length, networks: networks.length };
   }
+
+  // ── The generic warm pool: waiting nodes, and their adoption into a session (server/sessions/generic-pool.ts). ──
+
+  private waitingRoom: Promise<SessionNetwork> | undefined;
+
+  /**
+   * The network a waiting node starts on (a /24 of the subnet pool, fenced like a session's): it needs one to
+   * start, and leaves it as soon as it is ready. Its label is not a session id (ids have no dashes), so a
+   * restarted server sweeps it with the nodes left waiting.
+   */
+  private waitingNetwork(): Promise<SessionNetwork> {
+    this.waitingRoom ??= this.createNetwork(WAITING_ROOM).catch((error) => {
+      this.waitingRoom = undefined;
+      throw error;
+    });
+    return this.waitingRoom;
+  }
+
+  /**
+   * A node that waits on no network at all: no session (and no other waiting node) can reach it, and it can
+   * reach nothing. Leaving the shared network here, while the pool fills, keeps that step out of a learner's
+   * wait: the engine changes one network's endpoints one at a time, so ninety nodes leaving one network
+   * together during a class queue behind each other.
+   */
+  async createWaitingNode(): Promise<NodeHandle> {
+    const network = await this.waitingNetwork();
+    const node = await this.createNode(WAITING_ROOM, network, `waiting-${randomBytes(4).toString('hex')}`);
+    try {
+      await this.engine.disconnectNetwork(network.id, node.id);
+    } catch (error) {
+      await this.engine.removeContainer(node.id).catch(() => undefined);
+      throw error;
+    }
+    return { ...node, address: '' };
+  }
+
+  async adoptNode(node: NodeHandle, sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle> {
+    await this.engine.connectNetwork(network.id, node.id, [name]);
+    await this.engine.renameContainer(node.id, this.resourceName(sessionId, name));
+    const renamed = await this.engine.exec(node.id, ['sh', '-c', RENAME_NODE, 'rename-node', name, node.name], { timeoutMs: 10_000, maxOutputBytes: 8192 });
+    if (renamed.exitCode !== 0) throw new Error(`node ${name} could not take its name: ${renamed.output.trim().slice(-300)}`);
+    const address = await this.engine.containerAddress(node.id, network.name);
+    if (!address) throw new Error(`node ${name} got no address on ${network.name}`);
+    return { name, id: node.id, address };
+  }
+
+  async closeWaitingRoom(): Promise<void> {
+    const room = this.waitingRoom;
+    this.waitingRoom = undefined;
+    if (room) await this.removeNetwork(await room).catch(() => undefined);
+  }
 }
+
+/** The label of the generic pool's waiting nodes and their network, in place of a session id. */
+const WAITING_ROOM = 'waiting-room';
+
+/**
+ * Gives a node its new name ($1, its old one $2) as the kernel, /etc/hostname and /etc/hosts know it. Docker
+ * wrote the old name into the container's read-only /etc/hostname and /etc/hosts, so corrected copies on the
+ * node's own tmpfs are mounted over them (inside the node's mount namespace; the node holds SYS_ADMIN for its
+ * daemon anyway).
+ */
+const RENAME_NODE = `set -e
+hostname "$1"
+echo "$1" > /run/workshop-hostname && mount --bind /run/workshop-hostname /etc/hostname
+sed -E "s/[[:space:]]$2\$/\t$1/" /etc/hosts > /run/workshop-hosts && mount --bind /run/workshop-hosts /etc/hosts`;

@@ -42,6 +42,20 @@ export interface NodeBackend {
   isRunning(node: NodeHandle): Promise<boolean>;
   exec(node: NodeHandle, command: string, limits: ExecLimits): Promise<ExecResult>;
   openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess>;
-  /** Removes every node and network of this server instance whose session is not in `live`. */
-  sweep(live: ReadonlySet<string>): Promise<{ containers: number; networks: number }>;
+  /**
+   * Removes every node and network of this server instance whose session is not in `live`, except the nodes
+   * listed in `keepNodes` (by id): nodes a session took from the generic pool still carry the pool's label.
+   */
+  sweep(live: ReadonlySet<string>, keepNodes?: ReadonlySet<string>): Promise<{ containers: number; networks: number }>;
+
+  // The generic warm pool (server/sessions/generic-pool.ts); a backend without these has no generic pool.
+  /** Starts a node that belongs to no session and waits on no network: nothing reaches it, it reaches nothing. */
+  createWaitingNode?(): Promise<NodeHandle>;
+  /**
+   * Moves a waiting node into a session: onto the session's network, under its node name (its hostname too,
+   * so shell prompts and `docker node ls` show it). Call before the node forms a swarm.
+   */
+  adoptNode?(node: NodeHandle, sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle>;
+  /** Removes what waiting nodes needed (their network) once the pool has stopped. */
+  closeWaitingRoom?(): Promise<void>;
 }

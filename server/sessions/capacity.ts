@@ -65,6 +65,20 @@ export class Capacity {
     };
   }
 
+  /** Room for one node that belongs to no session yet (the generic warm pool); throws 503 when the server is full. */
+  reserveNode(): { release(): void } {
+    this.checkNodes(1);
+    this.nodes += 1;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.nodes -= 1;
+      },
+    };
+  }
+
   usage(): { sessions: number; nodes: number } {
     return { sessions: this.sessions, nodes: this.nodes };
   }

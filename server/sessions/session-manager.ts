@@ -4,14 +4,15 @@ import { CapacityError, HttpError, notFound } from '../errors.js';
 import { newId, newToken } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Census, SessionMetrics } from '../metrics/metrics.js';
-import type { ExecResult, NodeBackend, SessionNetwork, TerminalProcess } from '../nodes/node-backend.js';
-import { PlanError, nextNodeName, planNodes, type PlannedNode } from '../nodes/templates.js';
+import type { ExecResult, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from '../nodes/node-backend.js';
+import { PlanError, TEMPLATES, nextNodeName, planNodes, type PlannedNode } from '../nodes/templates.js';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { SessionStore } from '../store/session-store.js';
 import { Capacity, type Reservation } from './capacity.js';
 import { execLimits, type ExecProfile } from './exec-profiles.js';
 import { Session, type SessionNode, type SessionOwner } from './session.js';
 import { SessionLimits } from './session-limits.js';
+import { GenericNodePool } from './generic-pool.js';
 import { formSwarm, joinSwarm } from './swarm-former.js';
 import { WarmPool, poolKey } from './warm-pool.js';
 
@@ -26,6 +27,8 @@ interface PreparedSession {
   swarm: boolean;
   reservation: Reservation;
   pooled: boolean;
+  /** Where the start's time went (milliseconds): its nodes placed, its swarm formed. */
+  timings?: { nodesMs: number; swarmMs: number };
 }
 
 /** Runs a command on a session's node by name; an unknown node rejects. The checker and the lessons use it. */
@@ -41,11 +44,18 @@ export class SessionManager {
   private readonly reservations = new Map<string, Reservation>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly pool: WarmPool<PreparedSession>;
+  /** Started nodes of no session, for any template (config `sessions.genericPool`, events' warm pools). */
+  private readonly generic: GenericNodePool;
   /**
    * Node starts wait their turn: a daemon starting is CPU-bound, and a class joining at once would otherwise
    * start dozens together and time all of them out. Queued starts finish sooner in total than a stampede.
    */
   private readonly startNode: LimitFunction;
+  /**
+   * Swarms form a few at a time too: `swarm init` is a burst of CPU in the node (keys, certificates, the raft
+   * log), and thirty learners of a class joining together would otherwise init thirty swarms at once.
+   */
+  private readonly formSwarm: LimitFunction;
   private readonly listeners = new Set<(event: { type: 'ended'; sessionId: string }) => void>();
   /** Per-session bounds on commands and sockets (config `perSession`). */
   private readonly limits: SessionLimits;
@@ -60,6 +70,7 @@ export class SessionManager {
   ) {
     this.capacity = new Capacity(config.limits);
     this.startNode = pLimit(config.limits.concurrentNodeStarts);
+    this.formSwarm = pLimit(Math.max(1, Math.floor(config.limits.concurrentNodeStarts / 2)));
     this.limits = new SessionLimits(config.perSession);
     this.pool = new WarmPool<PreparedSession>(
       { ...config.sessions.pool },
@@ -73,28 +84,65 @@ export class SessionManager {
         entry.reservation.release();
       },
       (key, error) => this.log.warn({ err: error, key }, 'could not warm a pooled session'),
+      (key) => Math.ceil(config.limits.concurrentNodeStarts / TEMPLATES[key.split('+')[0] as TemplateName].length),
     );
+    const adopts = Boolean(backend.createWaitingNode && backend.adoptNode);
+    if (!adopts && config.sessions.genericPool) this.log.warn({ backend: backend.kind }, 'this node backend has no generic pool; sessions.genericPool is ignored');
+    this.generic = new GenericNodePool(adopts ? config.sessions.genericPool : 0, config.limits.concurrentNodeStarts, {
+      reserve: () => this.capacity.reserveNode(),
+      // Through the start queue like any node, but never more than the queue's width at once: a learner's cold start waits behind a few pool starts at most.
+      start: () => this.startNode(() => backend.createWaitingNode!()),
+      discard: (node) => backend.removeNode(node),
+      onError: (error) => this.log.warn({ err: error }, 'could not start a waiting node for the generic pool'),
+    });
   }
 
   /** Takes back the sessions a previous run left running, removes what nothing owns, then expires idle sessions on a timer. */
   async start(): Promise<void> {
     await this.restore();
-    const removed = await this.backend.sweep(new Set(this.sessions.keys()));
+    // Nodes a session took from the generic pool still carry the pool's label: they are kept by id.
+    const adopted = new Set([...this.sessions.values()].flatMap((session) => [...session.nodes.values()].map((node) => node.id)));
+    const removed = await this.backend.sweep(new Set(this.sessions.keys()), adopted);
     if (removed.containers || removed.networks) this.log.info(removed, 'removed leftovers of an earlier run');
     this.sweepTimer = setInterval(() => void this.expireIdle(), this.config.sessions.sweepSeconds * 1000);
     this.sweepTimer.unref();
     void this.pool.refill();
+    this.generic.setTarget(this.generic.wanted);
   }
 
-  /** Keeps `count` sessions of a template started ahead of demand, on top of the configured pool. */
+  /**
+   * Keeps room for `count` more sessions of a template started ahead of demand (an event's warm pool): as
+   * waiting nodes of the generic pool, which any template can take, or, with `sessions.eventPool: template`
+   * (or a backend without a generic pool), as pre-formed sessions of this template.
+   */
   warm(template: TemplateName, swarm: boolean, count: number): void {
+    if (this.config.sessions.eventPool === 'generic' && this.backend.adoptNode) {
+      this.eventNodes += count * TEMPLATES[template].length;
+      this.generic.setTarget(this.config.sessions.genericPool + this.eventNodes);
+      return;
+    }
     const key = poolKey(template, swarm);
     this.pool.setSlots(key, (this.config.sessions.pool[key] ?? 0) + count);
   }
 
-  /** Resolves once the warm pool is full (tests and benchmarks wait for this). */
-  warmUp(): Promise<void> {
-    return this.pool.refill();
+  /** Waiting nodes started for events ahead of their classes; unlike `sessions.genericPool`, a class uses them up. */
+  private eventNodes = 0;
+
+  /** Nodes an event warmed ahead are used once: taking them lowers the pool's size instead of starting more during the class. */
+  private consumeEventNodes(taken: number): void {
+    const used = Math.min(this.eventNodes, taken);
+    this.eventNodes -= used;
+    this.generic.lower(used);
+  }
+
+  /** Resolves once the warm pools are full (tests and benchmarks wait for this). */
+  async warmUp(): Promise<void> {
+    await Promise.all([this.pool.refill(), this.generic.whenFull()]);
+  }
+
+  /** How many nodes wait in the generic pool, and how many it keeps. */
+  genericPool(): { waiting: number; wanted: number } {
+    return { waiting: this.generic.size, wanted: this.generic.wanted };
   }
 
   /**
@@ -103,7 +151,8 @@ export class SessionManager {
    */
   async stop(options: { endSessions?: boolean } = {}): Promise<void> {
     clearInterval(this.sweepTimer);
-    await this.pool.stop();
+    await Promise.all([this.pool.stop(), this.generic.stop()]);
+    await this.backend.closeWaitingRoom?.();
     if (options.endSessions || !this.store) await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'server stopping')));
     this.sessions.clear();
   }
@@ -156,9 +205,11 @@ export class SessionManager {
     const template = request.nodes ? 'custom' : (request.template ?? 'single');
     const started = this.now();
     const pooled = template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined;
+    const waiting = pooled ? [] : this.generic.take(planned.length);
+    this.consumeEventNodes(waiting.length);
     let prepared: PreparedSession;
     try {
-      prepared = pooled ?? (await this.prepare(planned, template, request.swarm));
+      prepared = pooled ?? (await this.prepare(planned, template, request.swarm, false, waiting));
     } catch (error) {
       this.metrics?.sessionStarted((this.now() - started) / 1000, 'failed', 'cold');
       throw error;
@@ -172,32 +223,44 @@ export class SessionManager {
     this.sessions.set(session.id, session);
     this.reservations.set(session.id, prepared.reservation);
     this.persist(session);
-    this.log.info({ session: session.id, nodes: planned.length, swarm: request.swarm, ms: this.now() - started, pooled: prepared.pooled }, 'session ready');
-    this.metrics?.sessionStarted((this.now() - started) / 1000, 'ready', pooled ? 'pool' : 'cold');
+    this.log.info({ session: session.id, nodes: planned.length, swarm: request.swarm, ms: this.now() - started, pooled: prepared.pooled, adopted: waiting.length, ...(pooled ? {} : prepared.timings) }, 'session ready');
+    this.metrics?.sessionStarted((this.now() - started) / 1000, 'ready', pooled || waiting.length ? 'pool' : 'cold');
     return { ...(await this.view(session)), token };
   }
 
-  /** Starts a session's network and nodes (and its swarm), or leaves nothing behind and frees its place. */
-  private async prepare(planned: PlannedNode[], template: string, swarm: boolean, pooled = false): Promise<PreparedSession> {
-    // The pool only fills free room; a learner's request may evict pooled sessions to make room.
-    const reservation = pooled ? this.capacity.reserveSession(planned.length) : await this.reserve(planned.length);
+  /**
+   * Starts a session's network and nodes (and its swarm), or leaves nothing behind and frees its place.
+   * `waiting` are nodes taken from the generic pool, adopted in place of starting as many.
+   */
+  private async prepare(planned: PlannedNode[], template: string, swarm: boolean, pooled = false, waiting: NodeHandle[] = []): Promise<PreparedSession> {
+    let reservation: Reservation;
+    try {
+      // The pool only fills free room; a learner's request may evict pooled sessions to make room.
+      reservation = pooled ? this.capacity.reserveSession(planned.length) : await this.reserve(planned.length);
+    } catch (error) {
+      await Promise.all(waiting.map((node) => this.backend.removeNode(node).catch(() => undefined)));
+      throw error;
+    }
     const id = newId();
     const nodes: SessionNode[] = [];
     let network: SessionNetwork | undefined;
     this.starting.sessions += 1;
     this.starting.nodes += planned.length;
     try {
+      const t0 = this.now();
       network = await this.backend.createNetwork(id);
-      const started = await Promise.allSettled(planned.map((node) => this.startNode(() => this.backend.createNode(id, network!, node.name))));
+      const started = await Promise.allSettled(planned.map((node, index) => this.placeNode(id, network!, node.name, waiting[index])));
       started.forEach((result, index) => {
         if (result.status === 'fulfilled') nodes.push({ ...result.value, role: planned[index].role });
       });
       const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
-      if (swarm) await formSwarm(nodes, (node, command) => this.formingExec(node, command));
-      return { id, network, nodes, template, swarm, reservation, pooled };
+      const t1 = this.now();
+      if (swarm) await this.formSwarm(() => formSwarm(nodes, (node, command) => this.formingExec(node, command)));
+      return { id, network, nodes, template, swarm, reservation, pooled, timings: { nodesMs: t1 - t0, swarmMs: this.now() - t1 } };
     } catch (error) {
-      await this.destroy(id, nodes, network);
+      const unused = waiting.filter((node) => !nodes.some((placed) => placed.id === node.id));
+      await this.destroy(id, [...nodes, ...unused], network);
       reservation.release();
       throw this.startFailure(id, error);
     } finally {
@@ -208,13 +271,30 @@ export class SessionManager {
 
   private readonly starting = { sessions: 0, nodes: 0 };
 
+  /** A node of the session under its name: a waiting node adopted if one was taken (a fresh one if that fails), else a fresh one. */
+  private async placeNode(sessionId: string, network: SessionNetwork, name: string, waiting?: NodeHandle): Promise<NodeHandle> {
+    if (waiting) {
+      try {
+        return await this.backend.adoptNode!(waiting, sessionId, network, name);
+      } catch (error) {
+        this.log.warn({ err: error, session: sessionId, node: name }, 'could not adopt a waiting node; starting a fresh one');
+        await this.backend.removeNode(waiting).catch(() => undefined);
+      }
+    }
+    return this.startNode(() => this.backend.createNode(sessionId, network, name));
+  }
+
   /** How many sessions and nodes are held by learners, warm in the pool, or starting (the metrics read this). */
   census(): Census {
     const warm = this.pool.entries();
     const active = [...this.sessions.values()];
     return {
       sessions: { active: active.length, warm: warm.length, starting: this.starting.sessions },
-      nodes: { active: active.reduce((sum, s) => sum + s.nodes.size, 0), warm: warm.reduce((sum, e) => sum + e.nodes.length, 0), starting: this.starting.nodes },
+      nodes: {
+        active: active.reduce((sum, s) => sum + s.nodes.size, 0),
+        warm: warm.reduce((sum, e) => sum + e.nodes.length, 0) + this.generic.size,
+        starting: this.starting.nodes + this.generic.starting,
+      },
     };
   }
 
@@ -224,7 +304,7 @@ export class SessionManager {
       try {
         return this.capacity.reserveSession(nodeCount);
       } catch (error) {
-        if (!(await this.pool.evictOne())) throw error;
+        if (!(await this.pool.evictOne()) && !(await this.generic.evictOne())) throw error;
       }
     }
   }
@@ -289,11 +369,19 @@ export class SessionManager {
     const name = request.name ?? nextNodeName(session.nodes.keys());
     if (session.nodes.has(name)) throw new HttpError(409, 'conflict', `session already has a node ${name}`);
     const reservation = this.reservations.get(session.id)!;
-    reservation.addNode();
+    // A waiting node gives its place in the node count to this session's new node.
+    const [waiting] = this.generic.take(1);
+    this.consumeEventNodes(waiting ? 1 : 0);
+    try {
+      reservation.addNode();
+    } catch (error) {
+      if (waiting) await this.backend.removeNode(waiting).catch(() => undefined);
+      throw error;
+    }
     const manager = session.swarm ? session.manager() : undefined;
     let node: SessionNode | undefined;
     try {
-      const handle = await this.startNode(() => this.backend.createNode(session.id, session.network, name));
+      const handle = await this.placeNode(session.id, session.network, name, waiting);
       node = { ...handle, role: manager ? (request.role ?? 'worker') : request.role };
       if (manager) await joinSwarm(manager, node, (target, command) => this.formingExec(target, command));
     } catch (error) {

@@ -18,6 +18,7 @@ export class WarmPool<T> {
     private readonly build: (key: string) => Promise<T>,
     private readonly discard: (entry: T) => Promise<void>,
     private readonly onError: (key: string, error: unknown) => void,
+    private readonly parallel: (key: string) => number = () => 1,
   ) {}
 
   /** Changes how many entries a key keeps ready (an event asks for its class before it starts). */
@@ -55,23 +56,30 @@ export class WarmPool<T> {
     return false;
   }
 
-  /** Tops every key up to its slot count, one build at a time so a class's cold starts are not slowed by the pool. */
+  /**
+   * Tops every key up to its slot count, `parallel(key)` builds at a time: enough to keep the node start queue
+   * busy while another build forms its swarm, few enough that a class's cold starts still get their turn.
+   */
   refill(): Promise<void> {
     this.filling = this.filling.then(async () => {
       for (const [key, wanted] of Object.entries(this.slots)) {
-        while (!this.stopped && (this.ready.get(key)?.length ?? 0) + (this.building.get(key) ?? 0) < wanted) {
-          this.building.set(key, (this.building.get(key) ?? 0) + 1);
-          try {
-            const entry = await this.build(key);
-            if (this.stopped) await this.discard(entry);
-            else this.ready.set(key, [...(this.ready.get(key) ?? []), entry]);
-          } catch (error) {
-            this.onError(key, error);
-            this.building.set(key, (this.building.get(key) ?? 1) - 1);
-            return;
+        let failed = false;
+        const builder = async () => {
+          while (!this.stopped && !failed && (this.ready.get(key)?.length ?? 0) + (this.building.get(key) ?? 0) < wanted) {
+            this.building.set(key, (this.building.get(key) ?? 0) + 1);
+            try {
+              const entry = await this.build(key);
+              if (this.stopped) await this.discard(entry);
+              else this.ready.set(key, [...(this.ready.get(key) ?? []), entry]);
+            } catch (error) {
+              failed = true;
+              this.onError(key, error);
+            } finally {
+              this.building.set(key, (this.building.get(key) ?? 1) - 1);
+            }
           }
-          this.building.set(key, (this.building.get(key) ?? 1) - 1);
-        }
+        };
+        await Promise.all(Array.from({ length: Math.max(1, this.parallel(key)) }, builder));
       }
     });
     return this.filling;

@@ -60,9 +60,27 @@ export class FakeNodeBackend implements NodeBackend {
     return { stream: new PassThrough(), resize: async () => {} };
   }
 
-  async sweep(live: ReadonlySet<string>): Promise<{ containers: number; networks: number }> {
+  async sweep(live: ReadonlySet<string>, keepNodes: ReadonlySet<string> = new Set()): Promise<{ containers: number; networks: number }> {
     let containers = 0;
-    for (const [id, node] of this.nodes) if (!live.has(node.sessionId)) (this.nodes.delete(id), containers++);
+    for (const [id, node] of this.nodes) if (!live.has(node.sessionId) && !keepNodes.has(id)) (this.nodes.delete(id), containers++);
     return { containers, networks: 0 };
+  }
+
+  /** Waiting nodes of the generic pool sit in no session; adopting one records where it went. */
+  readonly adoptions: Array<{ id: string; sessionId: string; name: string }> = [];
+  failAdoption = false;
+
+  async createWaitingNode(): Promise<NodeHandle> {
+    return this.createNode('waiting-room', { id: 'waiting', name: 'waiting' }, `waiting-${this.counter + 1}`);
+  }
+
+  async adoptNode(node: NodeHandle, sessionId: string, _network: SessionNetwork, name: string): Promise<NodeHandle> {
+    const waiting = this.nodes.get(node.id);
+    if (!waiting || waiting.sessionId !== 'waiting-room') throw new Error(`${node.id} is not a waiting node`);
+    if (this.failAdoption) throw new Error(`could not adopt ${node.id}`);
+    this.adoptions.push({ id: node.id, sessionId, name });
+    const adopted = { ...waiting, name };
+    this.nodes.set(node.id, adopted);
+    return { name, id: node.id, address: waiting.address };
   }
 }

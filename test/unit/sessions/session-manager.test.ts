@@ -131,6 +131,14 @@ describe('SessionManager with a warm pool', () => {
     expect(backend.nodes.size).toBe(4);
   });
 
+  it('builds pooled sessions side by side, as many as keep the node start queue busy', async () => {
+    const { backend, manager } = setup({ limits: { maxSessions: 4, maxNodesTotal: 10, concurrentNodeStarts: 4 }, sessions: { pool: { single: 4 } } });
+    backend.startDelayMs = 20;
+    await manager.warmUp();
+    expect(backend.nodes.size).toBe(4);
+    expect(backend.mostStartingAtOnce).toBe(4);
+  });
+
   it('removes pooled sessions on stop', async () => {
     const { backend, manager } = setup({ sessions: { pool: { single: 2 } } });
     await manager.warmUp();
@@ -138,5 +146,99 @@ describe('SessionManager with a warm pool', () => {
     await manager.stop();
     expect(backend.nodes.size).toBe(0);
     expect(backend.networks.size).toBe(0);
+  });
+});
+
+describe('SessionManager with a generic pool', () => {
+  const waitingIds = (backend: FakeNodeBackend) => [...backend.nodes.values()].filter((n) => n.sessionId === 'waiting-room' && n.name.startsWith('waiting-')).map((n) => n.id);
+
+  it('adopts waiting nodes under their node names before forming the swarm, then refills', async () => {
+    const { backend, manager } = setup({ sessions: { genericPool: 3 } });
+    await manager.start();
+    await manager.warmUp();
+    const waiting = waitingIds(backend);
+    expect(waiting).toHaveLength(3);
+    const created = await manager.create({ template: 'swarm-1m2w', swarm: true });
+    expect(backend.adoptions.map((a) => [a.id, a.name])).toEqual(waiting.map((id, i) => [id, `node${i + 1}`]));
+    expect(backend.adoptions.every((a) => a.sessionId === created.id)).toBe(true);
+    expect(created.nodes.map((n) => `${n.name}:${n.role}`)).toEqual(['node1:manager', 'node2:worker', 'node3:worker']);
+    // The swarm is formed after the nodes took their names (a swarm keeps the hostname a node had when it joined).
+    expect(backend.commands[0]).toEqual({ node: 'node1', command: expect.stringContaining('docker swarm init') });
+    await manager.warmUp();
+    expect(waitingIds(backend)).toHaveLength(3);
+    expect(manager.census().nodes).toEqual({ active: 3, warm: 3, starting: 0 });
+    await manager.stop({ endSessions: true });
+  });
+
+  it('serves any template and a custom node list, starting fresh nodes for what the pool lacks', async () => {
+    const { backend, manager } = setup({ limits: { maxSessions: 4, maxNodesTotal: 20 }, sessions: { genericPool: 2 } });
+    await manager.start();
+    await manager.warmUp();
+    const custom = await manager.create({ nodes: [{ name: 'alpha' }, { name: 'beta' }, { name: 'gamma' }], swarm: false });
+    expect(custom.nodes.map((n) => n.name)).toEqual(['alpha', 'beta', 'gamma']);
+    expect(backend.adoptions.map((a) => a.name)).toEqual(['alpha', 'beta']);
+    const session = manager.authorize(custom.id, custom.token);
+    await manager.warmUp();
+    await manager.addNode(session, { name: 'delta' });
+    expect(backend.adoptions.map((a) => a.name)).toEqual(['alpha', 'beta', 'delta']);
+    await manager.stop({ endSessions: true });
+  });
+
+  it('starts a fresh node when a waiting node cannot be adopted, and removes the one it could not adopt', async () => {
+    const { backend, manager } = setup({ sessions: { genericPool: 1 } });
+    await manager.start();
+    await manager.warmUp();
+    const [waiting] = waitingIds(backend);
+    backend.failAdoption = true;
+    const created = await manager.create({ template: 'single', swarm: false });
+    expect(created.nodes[0].name).toBe('node1');
+    expect(backend.nodes.has(waiting)).toBe(false);
+    expect([...backend.nodes.values()].filter((n) => n.sessionId === created.id).map((n) => n.name)).toEqual(['node1']);
+    await manager.stop({ endSessions: true });
+  });
+
+  it("keeps an event's warm pool as waiting nodes, three for each learner of a three-node template, used up by the class", async () => {
+    const { backend, manager } = setup({ limits: { maxSessions: 4, maxNodesTotal: 20 }, sessions: { eventPool: 'generic' } });
+    await manager.start();
+    manager.warm('swarm-1m2w', true, 2);
+    await manager.warmUp();
+    expect(manager.genericPool()).toEqual({ waiting: 6, wanted: 6 });
+    expect(manager.census().sessions.warm).toBe(0);
+    expect(backend.nodes.size).toBe(6);
+    // The class uses them up: no nodes are started during the class to replace them.
+    await manager.create({ template: 'swarm-1m2w', swarm: true });
+    await manager.warmUp();
+    expect(manager.genericPool()).toEqual({ waiting: 3, wanted: 3 });
+    expect(backend.nodes.size).toBe(6);
+    await manager.stop({ endSessions: true });
+    expect(backend.nodes.size).toBe(0);
+  });
+
+  it('gives waiting nodes up when a learner needs their room', async () => {
+    const { backend, manager } = setup({ limits: { maxSessions: 2, maxNodesTotal: 4 }, sessions: { genericPool: 4 } });
+    await manager.start();
+    await manager.warmUp();
+    expect(waitingIds(backend)).toHaveLength(4);
+    // A custom list of four takes the four waiting nodes; a second session then finds the server full of its own nodes only.
+    await manager.create({ template: 'swarm-1m2w', swarm: false });
+    await manager.warmUp();
+    expect(backend.nodes.size).toBe(4);
+    const single = await manager.create({ template: 'single', swarm: false });
+    expect(single.nodes).toHaveLength(1);
+    expect(backend.nodes.size).toBe(4);
+    await manager.stop({ endSessions: true });
+  });
+
+  it('keeps adopted nodes of a restored session when sweeping after a restart, though they carry the pool label', async () => {
+    const { backend, manager } = setup({ sessions: { genericPool: 1 } });
+    await manager.start();
+    await manager.warmUp();
+    const created = await manager.create({ template: 'single', swarm: false });
+    const adopted = backend.adoptions[0].id;
+    expect(backend.nodes.get(adopted)?.sessionId).toBe('waiting-room');
+    // What start() passes to the sweep: the live sessions and their nodes by id.
+    await backend.sweep(new Set([created.id]), new Set([adopted]));
+    expect(backend.nodes.has(adopted)).toBe(true);
+    await manager.stop({ endSessions: true });
   });
 });

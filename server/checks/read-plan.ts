@@ -1,6 +1,7 @@
 import type { Assertion } from './assertion-schema.js';
 import { needsBaseline } from './baseline.js';
 import type { Check } from './check-schema.js';
+import { CUSTOM_CHECK_READS } from './custom/index.js';
 
 /**
  * Engine reads a check run may leave out. Every run reads each node's `info` and, from managers, the swarm's
@@ -39,9 +40,9 @@ function readsOf(assertion: Assertion): OptionalRead[] {
     // A probe in a service's container needs the containers to find one (probe-plan.ts).
     case 'probe':
       return assertion.probe.service !== undefined ? ['containers'] : [];
-    // A custom check may read anything in the snapshot.
+    // A custom check reads what it declares; one that declares nothing may read anything.
     case 'custom':
-      return [...FULL_READ];
+      return Object.hasOwn(CUSTOM_CHECK_READS, assertion.custom) ? [...CUSTOM_CHECK_READS[assertion.custom]] : [...FULL_READ];
   }
 }
 

@@ -52,8 +52,8 @@ async function runPlanned(exec: NodeExec, planned: PlannedProbe[]): Promise<Reco
 }
 
 /**
- * Probes that can start before the nodes are read: those on a named or the first node, outside any service
- * container, planned as if every node were readable. Where the real plan agrees (the usual case), their result
+ * Probes that can start before the nodes are read: those on a named node outside any service container,
+ * planned as if every node were readable. Where the real plan agrees (the usual case), their result
  * is taken; where it does not (the node could not be read), it is dropped and the real plan decides.
  */
 export function earlyProbes(probes: ProbeSpecification[], nodeNames: string[]): PlannedProbe[] {

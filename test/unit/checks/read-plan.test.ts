@@ -111,8 +111,12 @@ describe('a planned read', () => {
     const suites = [...lessons.map((l) => l.steps.flatMap((s) => s.checks) as Check[]), NEEDING_MORE, [STACK]];
     for (const fixture of ['swarm-1m2w-services', 'swarm-1m2w-node3-down', 'single-inactive']) {
       const full = snapshotFromRaw(await readThrough(fixture, FULL_READ));
+      const byPlan = new Map<string, ReturnType<typeof snapshotFromRaw>>(); // one read per distinct plan
       for (const checks of suites) {
-        const planned = snapshotFromRaw(await readThrough(fixture, readPlan(checks, recordsBaselines(checks))));
+        const plan = readPlan(checks, recordsBaselines(checks));
+        const key = [...plan].sort().join();
+        if (!byPlan.has(key)) byPlan.set(key, snapshotFromRaw(await readThrough(fixture, plan)));
+        const planned = byPlan.get(key)!;
         expect(evaluate(checks, planned), `${fixture}: ${checks.map((c) => c.title).join(', ')}`).toEqual(evaluate(checks, full));
         const probes = checks.flatMap((c) => c.assertions.flatMap((a) => (a.kind === 'probe' ? [a.probe] : [])));
         expect(planProbes(probes, planned)).toEqual(planProbes(probes, full));
@@ -122,7 +126,7 @@ describe('a planned read', () => {
     expect(evaluate(NEEDING_MORE, recorded).map((r) => [r.title, r.passed])).toEqual(NEEDING_MORE.map((c) => [c.title, true]));
     const baseOnly = snapshotFromRaw(await readThrough('swarm-1m2w-services', readPlan([])));
     expect(evaluate(NEEDING_MORE, baseOnly).map((r) => r.passed)).toEqual(NEEDING_MORE.map(() => false));
-  });
+  }, 30_000);
 });
 
 describe('httpNodeReader byte limit', () => {

@@ -9,6 +9,7 @@ import type { NodeExec } from '../sessions/session-manager.js';
 import { clusterView } from './cluster-view.js';
 import { collectRawSnapshot, collectSnapshot, type NodeReader } from './collect-snapshot.js';
 import { httpNodeReader } from './http-node-reader.js';
+import { readPlan } from './read-plan.js';
 import { baselineOf, needsBaseline } from './baseline.js';
 import { mergeResult, storableFindings } from './earning.js';
 import type { ResultStore, StoredCheckResult } from './result-store.js';
@@ -118,7 +119,7 @@ export class CheckRunner {
     const reached = this.results.reach(owner, lesson.meta.id, step, this.now());
     if (!session || this.baselineSteps(owner, lesson, reached).length === 0) return;
     const exec = this.sessions.nodeExec(session, 'check');
-    const snapshot = await collectSnapshot(exec, [...session.nodes.keys()], [], this.reader(session, exec));
+    const snapshot = await collectSnapshot(exec, [...session.nodes.keys()], [], this.reader(session, exec), readPlan([], true));
     this.recordBaselines(owner, lesson, reached, snapshot);
   }
 

@@ -43,8 +43,16 @@ export function say(key: FindingKey, params: FindingParams = {}): FindingMessage
   return { key, params };
 }
 
+/**
+ * A compared property. Its English sentence is worded when first read: most findings pass and are shown only
+ * through their assertion's message, and wording through i18next was most of an evaluation's time.
+ */
 export function finding(ok: boolean, expected: string, actual: string, key: FindingKey, params: FindingParams = {}): Finding {
-  return { ok, expected, actual, key, params, message: renderFinding({ key, params }, 'en') };
+  let message: string | undefined;
+  return Object.defineProperty({ ok, expected, actual, key, params } as Finding, 'message', {
+    enumerable: true,
+    get: () => (message ??= renderFinding({ key, params }, 'en')),
+  });
 }
 
 /** What compared properties belong to: a section of the catalogue (`service`, `node`, …) and the values naming it. */

@@ -5,6 +5,7 @@ import type { Assertion } from './assertion-schema.js';
 import { collectSnapshot, type NodeExec, type NodeReader } from './collect-snapshot.js';
 import type { StepBaseline } from './baseline.js';
 import { evaluate, type CheckResult } from './evaluate.js';
+import { readPlan, recordsBaselines } from './read-plan.js';
 import type { ClusterSnapshot } from './snapshot.js';
 import type { AssertionResult } from './finding.js';
 
@@ -34,8 +35,8 @@ export type { AssertionResult };
 export type BaselinesFor = (snapshot: ClusterSnapshot) => (check: LessonCheck) => StepBaseline | undefined;
 
 /**
- * Collects the cluster once and grades a lesson's checks: one step's, or all of them when `stepIndex` is
- * undefined. This is what the checks route calls.
+ * Collects the cluster once, reading only what the checks look at (read-plan.ts), and grades a lesson's
+ * checks: one step's, or all of them when `stepIndex` is undefined. This is what the checks route calls.
  */
 export async function runLessonChecks(
   lesson: Lesson,
@@ -50,7 +51,9 @@ export async function runLessonChecks(
   const steps = stepIndex === undefined ? lesson.steps : lesson.steps.slice(stepIndex, stepIndex + 1);
   const checks: LessonCheck[] = steps.flatMap((step) => step.checks).map((check) => ({ ...check, assertions: check.assertions.map((a) => withValues(a, values)) }));
   const probes = checks.flatMap((c) => c.assertions.flatMap((a) => (a.kind === 'probe' ? [a.probe] : [])));
-  const snapshot = await collectSnapshot(exec, nodeNames, probes, reader);
+  // Baselines may be recorded for any step of the lesson, not only the ones checked now (check-runner.ts).
+  const plan = readPlan(checks, baselinesFor !== undefined && recordsBaselines(lesson.steps.flatMap((step) => step.checks)));
+  const snapshot = await collectSnapshot(exec, nodeNames, probes, reader, plan);
   const results = evaluate(checks, snapshot, baselinesFor?.(snapshot)).map((result, i) => ({ id: checks[i].id, step: checks[i].step, ...result }));
   const earned = results.reduce((sum, r) => sum + r.points.earned, 0);
   const possible = results.reduce((sum, r) => sum + r.points.possible, 0);

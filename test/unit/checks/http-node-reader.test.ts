@@ -7,6 +7,7 @@ import { httpNodeReader } from '../../../server/checks/http-node-reader.js';
 let server: Server;
 let port: number;
 let manager = true;
+let connections = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -21,6 +22,7 @@ beforeAll(async () => {
     }
     res.end('[]');
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
@@ -37,6 +39,15 @@ describe('httpNodeReader', () => {
     expect(asWorker).toMatchObject({ info: { Name: 'node1' }, containers: [] });
     expect(asWorker).not.toHaveProperty('nodes');
     manager = true;
+  });
+
+  it('keeps its connections to an engine open for the next read', async () => {
+    const reader = httpNodeReader(new Map([['node1', '127.0.0.1']]), async () => ({ unreachable: 'fallback' }), port);
+    await reader('node1');
+    const opened = connections;
+    await reader('node1');
+    await httpNodeReader(new Map([['node1', '127.0.0.1']]), async () => ({ unreachable: 'fallback' }), port)('node1');
+    expect(connections).toBe(opened);
   });
 
   it('falls back to the exec reader when the node does not answer over HTTP, or has no address', async () => {

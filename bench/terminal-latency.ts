@@ -29,9 +29,11 @@ import { percentile, report, type Figure } from './lib.js';
 const KEYS = 250;
 const IDLE_TERMINALS = 30;
 const FLOOD_BYTES = 40 * 1024 * 1024;
+/** The flood the echo is measured under: long enough to outlast the echo phase, even held for keystrokes. */
+const LONG_FLOOD_BYTES = 160 * 1024 * 1024;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Each flood ends with its own marker: a node's shell is shared, so an earlier flood's marker is in its replay.
-const floodCommand = (n: number) => `head -c ${FLOOD_BYTES} /dev/zero | tr '\\0' 'y'; echo; echo done-$((${n}*7))\r`;
+const floodCommand = (n: number, bytes = FLOOD_BYTES) => `head -c ${bytes} /dev/zero | tr '\\0' 'y'; echo; echo done-$((${n}*7))\r`;
 const floodMarker = (n: number) => `done-${n * 7}`;
 
 /** Types one key at a time into `cat >/dev/null` (the TTY echoes it) and times each echo. */
@@ -89,13 +91,13 @@ interface Target {
   token: string;
   node: string;
 }
-type Request = { cmd: 'echo' } | { cmd: 'flood'; n: number } | { cmd: 'close' };
+type Request = { cmd: 'echo' } | { cmd: 'flood'; n: number; bytes?: number } | { cmd: 'close' };
 
 /**
  * A lean flood reader, as cheap per byte as a client can be (counts bytes, keeps a short tail for the marker), so
  * that the client's own work takes as little of the machine's two cores as possible from the server.
  */
-async function floodClient(target: Target, n: number, started: () => void): Promise<{ bytes: number; seconds: number }> {
+async function floodClient(target: Target, n: number, bytes: number, started: () => void): Promise<{ bytes: number; seconds: number }> {
   const ws = new WebSocket(`${target.url.replace(/^http/, 'ws')}/api/sessions/${target.session}/nodes/${target.node}/terminal?token=${target.token}`, { perMessageDeflate: false });
   let frames = 0;
   await new Promise<void>((resolve, reject) => {
@@ -107,24 +109,24 @@ async function floodClient(target: Target, n: number, started: () => void): Prom
   ws.removeAllListeners('message');
   const marker = floodMarker(n);
   return new Promise((resolve) => {
-    let bytes = 0;
+    let received = 0;
     let tail = '';
     let told = false;
     const begin = performance.now();
     ws.on('message', (data: Buffer) => {
-      bytes += data.length;
+      received += data.length;
       tail = (tail + data.subarray(Math.max(0, data.length - 64)).toString('latin1')).slice(-128);
-      if (!told && bytes > 1e6) {
+      if (!told && received > 1e6) {
         told = true;
         started();
       }
       if (tail.includes(marker)) {
         const seconds = (performance.now() - begin) / 1000;
         ws.close();
-        resolve({ bytes, seconds });
+        resolve({ bytes: received, seconds });
       }
     });
-    ws.send(Buffer.from(floodCommand(n)), { binary: true });
+    ws.send(Buffer.from(floodCommand(n, bytes)), { binary: true });
   });
 }
 
@@ -147,7 +149,7 @@ async function clientMain(role: string, target: Target, count: number): Promise<
       const term = echo;
       send({ delays: await echoLatency((text) => term.type(text), () => term.received, (probe) => term.waitFor(probe, 5000), KEYS) });
     } else if (request.cmd === 'flood') {
-      send({ result: await floodClient(target, request.n, () => send({ started: true })) });
+      send({ result: await floodClient(target, request.n, request.bytes ?? FLOOD_BYTES, () => send({ started: true })) });
     }
   });
   send({ ready: true });
@@ -267,10 +269,12 @@ async function main(): Promise<void> {
     // The same, while one more terminal (its own client process) floods its output as fast as the server lets it.
     const flood = await ClientProcess.start('flood', target('node2'));
     clients.push(flood);
-    flood.request({ cmd: 'flood', n: 6 });
-    const floodResult = flood.next<{ bytes: number; seconds: number }>('result');
+    flood.request({ cmd: 'flood', n: 6, bytes: LONG_FLOOD_BYTES });
+    let floodEnded = false;
+    const floodResult = flood.next<{ bytes: number; seconds: number }>('result').then((r) => ((floodEnded = true), r));
     await flood.next('started', 60_000);
     const flooded = await measureEcho();
+    if (floodEnded) console.log('(the flood ended before the echo did: raise LONG_FLOOD_BYTES)');
     console.log(`echo, ${IDLE_TERMINALS} open terminals and one flooding: ${summary(flooded.value)}; ${loopSummary(flooded)}`);
     figures.push({ name: `echo p99, ${IDLE_TERMINALS} open terminals + one flooding`, value: percentile(flooded.value, 99), unit: 'ms', target: { atMost: 15 } });
     const during = await floodResult;

@@ -3,8 +3,10 @@
  * node's processes, the engine's copy, this server — and a keystroke typed elsewhere waits for CPU at every hop
  * of its round trip (docs/benchmarks.md, 2026-12-03). So while a keystroke waits for its echo, the terminals
  * in sustained output are held (their exec streams paused): their upstream buffers are full, so the flood's
- * processes block at once and leave the CPU to the echo. They go on when every typing terminal has output
- * again, or `holdMs` after the last keystroke (a key that echoes nothing, a password).
+ * processes block and start no new work while the echo travels. They go on when every typing terminal has
+ * output again, or `holdMs` after the last keystroke (a key that echoes nothing, a password). A held flood
+ * loses nothing and, through its rate limit's bucket, hardly any throughput. Its gain was not measurable on
+ * a shared development machine (docs/benchmarks.md, 2026-12-03 later); `holdMs` 0 turns it off.
  *
  * Terminals that are quiet, or only answer typing, are never held: two learners typing at once do not wait
  * for each other. No I/O: the timer is injected.

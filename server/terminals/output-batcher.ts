@@ -34,6 +34,11 @@ export class OutputBatcher {
     return this.bytes;
   }
 
+  /** Whether output is sustained: this moment is within `delayMs` of the last block, or a block is being held. */
+  get sustained(): boolean {
+    return this.timer !== undefined || this.now() - this.lastSentAt < this.options.delayMs;
+  }
+
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.chunks.push(chunk);

@@ -1,7 +1,10 @@
 import { TERMINAL_CLOSE } from '../../shared/protocol.js';
+import { KeystrokePriority } from './keystroke-priority.js';
 import { DEFAULT_TERMINAL_OPTIONS, Terminal, type SpawnTerminal, type TerminalOptions } from './terminal.js';
 
 export const SESSION_ENDED_CLOSE_CODE = TERMINAL_CLOSE.sessionEnded;
+/** Longest a flood is held for one keystroke whose echo does not come (a password, a key that prints nothing). */
+export const KEYSTROKE_HOLD_MS = 15;
 
 /**
  * All terminals of the server, one per session node, created on first use.
@@ -10,14 +13,22 @@ export const SESSION_ENDED_CLOSE_CODE = TERMINAL_CLOSE.sessionEnded;
 export class TerminalHub {
   private readonly terminals = new Map<string, Terminal>();
 
-  constructor(private readonly options: TerminalOptions = DEFAULT_TERMINAL_OPTIONS) {}
+  /** Floods yield to keystrokes across all the server's terminals (server/terminals/keystroke-priority.ts). */
+  readonly priority: KeystrokePriority;
+
+  constructor(
+    private readonly options: TerminalOptions = DEFAULT_TERMINAL_OPTIONS,
+    holdMs = KEYSTROKE_HOLD_MS,
+  ) {
+    this.priority = new KeystrokePriority({ holdMs });
+  }
 
   /** The terminal of a node, created (not yet started) when there is none. */
   terminal(sessionId: string, node: string, spawn: SpawnTerminal, sessionAlive?: () => boolean): Terminal {
     const key = `${sessionId}/${node}`;
     let terminal = this.terminals.get(key);
     if (!terminal) {
-      terminal = new Terminal(spawn, this.options, sessionAlive);
+      terminal = new Terminal(spawn, this.options, sessionAlive, this.priority);
       this.terminals.set(key, terminal);
     }
     return terminal;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TERMINAL_CLOSE, type TerminalServerMessage } from '../../shared/protocol.js';
 import type { TerminalProcess } from '../nodes/node-backend.js';
 import { BlockBuffer } from './block-buffer.js';
+import type { KeystrokePriority, Yielding } from './keystroke-priority.js';
 import { OutputBatcher } from './output-batcher.js';
 import { RateLimiter } from './rate-limiter.js';
 import { PauseVotes, Watermark } from './watermark.js';
@@ -29,6 +30,9 @@ export interface TerminalOptions {
   maxBytesPerSecond: number;
   burstBytes: number;
 }
+
+/** How long after sustained output a terminal still counts as flooding (held while others wait for an echo). */
+export const BULK_LINGER_MS = 100;
 
 export const DEFAULT_TERMINAL_OPTIONS: TerminalOptions = {
   bufferBytes: 256 * 1024,
@@ -94,7 +98,7 @@ export class Terminal {
   private readonly buffer: BlockBuffer;
   private readonly batcher: OutputBatcher;
   private readonly watchers = new Set<Watcher>();
-  private readonly votes = new PauseVotes<Watcher | 'rate'>();
+  private readonly votes = new PauseVotes<Watcher | 'rate' | 'yield'>();
   private readonly limiter: RateLimiter | undefined;
   private throttled = false;
   private process: TerminalProcess | undefined;
@@ -108,16 +112,32 @@ export class Terminal {
   /** Input bytes queued behind a resize; with the stream's own buffer, what keystroke backpressure watches. */
   private queuedInputBytes = 0;
   private readonly writableWaiters = new Set<() => void>();
+  /** When output was last sustained (batched or rate-limited): a terminal that floods yields to keystrokes. */
+  private lastBulkAt = Number.NEGATIVE_INFINITY;
+  /** This terminal as the keystroke priority sees it. */
+  private readonly yielding: Yielding;
 
   constructor(
     private readonly spawn: SpawnTerminal,
     private readonly options: TerminalOptions = DEFAULT_TERMINAL_OPTIONS,
     /** Whether the terminal's session still lives; a shell that dies with its session closes sockets as "session ended". */
     private readonly sessionAlive: () => boolean = () => true,
+    /** Shared by the terminals of a server: floods hold while a keystroke waits for its echo. */
+    private readonly priority?: KeystrokePriority,
   ) {
     this.buffer = new BlockBuffer(options.bufferBytes);
     this.limiter = options.maxBytesPerSecond > 0 ? new RateLimiter(options.maxBytesPerSecond, options.burstBytes, Date.now()) : undefined;
     this.batcher = new OutputBatcher({ delayMs: options.batchDelayMs, maxBytes: options.batchMaxBytes }, (block) => this.deliver(block));
+    const terminal = this;
+    this.yielding = {
+      get bulk() {
+        return terminal.throttled || performance.now() - terminal.lastBulkAt < BULK_LINGER_MS;
+      },
+      hold: (held) => {
+        if (!this.closed) this.apply(this.votes.set('yield', held));
+      },
+    };
+    priority?.add(this.yielding);
   }
 
   get watcherCount(): number {
@@ -177,6 +197,7 @@ export class Terminal {
    * only while a resize is in flight.
    */
   private write(data: Buffer): void {
+    if (this.process) this.priority?.keystroke(this.yielding);
     if (this.queuedInputBytes + (this.process?.stream.writableLength ?? 0) + data.length > INPUT_BACKLOG_MAX) return;
     if (this.resizesInFlight === 0 && this.queuedInputBytes === 0) {
       this.process?.stream.write(data);
@@ -223,6 +244,7 @@ export class Terminal {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.priority?.remove(this.yielding);
     this.batcher.dispose();
     clearInterval(this.poll);
     const process = this.process;
@@ -262,7 +284,9 @@ export class Terminal {
   private wire(process: TerminalProcess): void {
     const { stream } = process;
     stream.on('data', (chunk: Buffer) => {
+      if (this.batcher.sustained) this.lastBulkAt = performance.now();
       this.batcher.push(chunk);
+      this.priority?.output(this.yielding);
       this.throttle(chunk.length);
     });
     stream.on('error', () => undefined);

@@ -95,6 +95,41 @@ describe('node terminals (Docker)', () => {
     expect(delays.at(-1)).toBeLessThan(ECHO_BOUND_MS);
   });
 
+  it('loses nothing of a flood held again and again for keystrokes typed elsewhere', async () => {
+    // Below the client's 2 MB of kept output with the replay; wide enough that the command line never wraps.
+    const bytes = 1_200_000;
+    const flood = await open('node1', { cols: 200 });
+    const typist = await open('node2');
+    typist.type('cat >/dev/null\r');
+    await typist.waitFor('cat >/dev/null\r\n');
+    let typing = true;
+    let keys = 0;
+    const typed = (async () => {
+      while (typing) {
+        const before = typist.received;
+        typist.type('k');
+        keys += 1;
+        await typist.waitFor(() => typist.received > before, 5000);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    await typist.waitFor(() => keys > 5);
+    const command = `head -c ${bytes} /dev/zero | tr '\\0' y; echo; echo end-$((5*5))\r`;
+    flood.type(command);
+    await flood.waitFor('\r\nend-25', 60_000);
+    typing = false;
+    await typed;
+    typist.type('\x03');
+    const text = flood.output;
+    const from = text.indexOf('end-$((5*5))\r\n') + 'end-$((5*5))\r\n'.length;
+    // Bash turns bracketed paste off after reading the line (ESC [?2004l): the one thing before the flood.
+    const flooded = text.slice(from, text.indexOf('\r\nend-25')).replace(/\x1b\[\?2004l\r?/, '');
+    expect(flooded.length).toBe(bytes);
+    expect(/^y*$/.test(flooded)).toBe(true);
+    expect(keys).toBeGreaterThan(5);
+    await Promise.all([flood.close(), typist.close()]);
+  });
+
   it('answers invalid control frames with an error frame and stays usable', async () => {
     const term = await open('node1');
     for (const bad of ['{', '{"type":"resize","cols":0,"rows":10}', '{"type":"resize","cols":80,"rows":24000}', '{"type":"launch"}', '"resize"']) term.control(bad);

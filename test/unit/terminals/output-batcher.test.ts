@@ -79,4 +79,21 @@ describe('OutputBatcher', () => {
     batcher.flush();
     expect(out).toEqual(['first']);
   });
+  it('says output is sustained within the delay of the last block or while a block is held', () => {
+    const clock = fakeTimers();
+    const batcher = new OutputBatcher({ delayMs: 5, maxBytes: 100, ...clock }, () => undefined);
+    expect(batcher.sustained).toBe(false);
+    batcher.push(Buffer.from('a'));
+    expect(batcher.sustained).toBe(true);
+    clock.clock.at += 10;
+    expect(batcher.sustained).toBe(false);
+    batcher.push(Buffer.from('b'));
+    clock.clock.at += 2;
+    batcher.push(Buffer.from('c'));
+    clock.clock.at += 10;
+    expect(batcher.sustained).toBe(true);
+    clock.fire();
+    clock.clock.at += 5;
+    expect(batcher.sustained).toBe(false);
+  });
 });

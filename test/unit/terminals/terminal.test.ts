@@ -164,4 +164,30 @@ describe('Terminal', () => {
     terminal.close(4001, 'session ended');
     expect(procs[1].stream.destroyed).toBe(true);
   });
+  it('holds a flooding terminal of the hub while a keystroke elsewhere waits for its echo, and lets it go after', async () => {
+    const hub = new TerminalHub({ ...options, batchDelayMs: 20 }, 200);
+    const floodProc = fakeProcess();
+    const typistProc = fakeProcess();
+    const flood = hub.terminal('s1', 'node1', async () => floodProc);
+    const typist = hub.terminal('s2', 'node1', async () => typistProc);
+    await flood.attach(new FakeSink(), { since: 0, readonly: false });
+    const typing = await typist.attach(new FakeSink(), { since: 0, readonly: false });
+    // A quiet terminal is not held by a keystroke elsewhere.
+    typing.input(Buffer.from('k'));
+    expect(floodProc.stream.isPaused()).toBe(false);
+    typistProc.output.write('k');
+    await tick();
+    // Sustained output (chunks within the batch delay of each other) makes it a flood.
+    floodProc.output.write('y'.repeat(10));
+    await tick(2);
+    floodProc.output.write('y'.repeat(10));
+    await tick(2);
+    typing.input(Buffer.from('k'));
+    expect(floodProc.stream.isPaused()).toBe(true);
+    expect(hub.priority.holding).toBe(1);
+    typistProc.output.write('k');
+    await tick();
+    expect(floodProc.stream.isPaused()).toBe(false);
+    hub.closeAll();
+  });
 });

@@ -265,7 +265,7 @@ export class Dashboard {
           <summary class="button small" aria-label=${t('dashboard.moreActions', { name: row.name })}>⋯</summary>
           <div class="menu-items">
             <button type="button" class="menu-item" ?disabled=${!hasSession} @click=${() => void this.action(row, 'extend')}>${t('dashboard.actions.extend')}</button>
-            <button type="button" class="menu-item" @click=${() => void this.action(row, 'reset')}>${t('dashboard.actions.reset')}</button>
+            <button type="button" class="menu-item" data-action="reset-learner" @click=${() => void this.action(row, 'reset')}>${t('dashboard.actions.reset')}</button>
             <button type="button" class="menu-item" data-action="skip-learner" ?disabled=${!hasSession} @click=${() => void this.skipLearner(row)}>${t('catchUp.skipLearner')}</button>
             <button type="button" class="menu-item danger" ?disabled=${!hasSession} @click=${() => void this.action(row, 'end')}>${t('dashboard.actions.end')}</button>
           </div>

@@ -16,7 +16,7 @@ import type { SessionManager } from '../sessions/session-manager.js';
 import type { EventRecord, EventStore, LearnerRecord } from './event-store.js';
 import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code.js';
 import type { LiveHub } from './live-hub.js';
-import { catchUp } from './catch-up.js';
+import { catchUp, skipStart } from './catch-up.js';
 import { ExamRules, type ExamGrading, type ExamLearner, type HelpRequester } from './exam.js';
 
 /** The learners' progress, kept by checks: their results, the steps they reached, and resetting a lesson. */
@@ -388,7 +388,7 @@ export class Classroom {
     if (by === 'learner' && event.exam) throw new HttpError(403, 'exam', 'skipping steps is not allowed in an exam');
     const lessonId = learner.lesson ?? event.lessons[0];
     const lesson = lessonById(this.deps.lessons, lessonId);
-    const from = this.skipStart(learner.id, `${learner.displayName} has`, lesson, step);
+    const from = skipStart(this.deps.progress, learner.id, `${learner.displayName} has`, lesson, step);
     await this.exclusively(learner.id, learner.displayName, async () => {
       const session = this.runningSession(learner);
       await this.runEarlierSteps(learner.id, session, lesson, from, step);
@@ -411,7 +411,7 @@ export class Classroom {
       return this.skipTo(learner.id, step, 'learner');
     }
     const lesson = lessonById(this.deps.lessons, lessonId);
-    const from = this.skipStart(owner, 'you have', lesson, step);
+    const from = skipStart(this.deps.progress, owner, 'you have', lesson, step);
     await this.exclusively(owner, 'this session', async () => {
       await this.runEarlierSteps(owner, session, lesson, from, step);
       await this.deps.progress.reach(owner, lesson.meta.id, step, session)
@@ -419,31 +419,11 @@ export class Classroom {
     });
   }
 
-  /** Where catching up to `step` starts; refuses a step the lesson lacks, and a step with nothing before it to do. */
-  private skipStart(owner: string, whoHas: string, lesson: Lesson, step: number): number {
-    if (!lesson.steps[step]) throw new HttpError(400, 'bad_request', `lesson ${lesson.meta.id} has no step ${step + 1}`);
-    const from = this.catchUpStart(owner, lesson, step);
-    if (from >= step) throw new HttpError(409, 'nothing_to_skip', `${whoHas} done or skipped every step before step ${step + 1}`);
-    return from;
-  }
-
   /** Runs the solutions of steps `from`..`step - 1` in the session's nodes, marked skipped for the owner first. */
   private async runEarlierSteps(owner: string, session: Session, lesson: Lesson, from: number, step: number): Promise<void> {
     // Marked first, so a scheduled check run during the catch-up cannot earn what the solutions build.
     this.deps.progress.markSkipped(owner, lesson.meta.id, lesson.steps.slice(from, step).map((s) => s.index));
     await catchUp(this.deps.sessions, session, lesson, from, step);
-  }
-
-  /** The step after the last one before `step` that the learner completed (all its checks earned) or skipped. */
-  private catchUpStart(owner: string, lesson: Lesson, step: number): number {
-    const progress = lessonProgress(lesson, this.deps.progress.forOwner(owner, lesson.meta.id));
-    const skipped = new Set(this.deps.progress.skippedSteps(owner, lesson.meta.id));
-    const completed = (index: number) => {
-      const checks = progress.checks.filter((c) => c.check.step === index);
-      return skipped.has(index) || (checks.length > 0 && checks.every((c) => c.earned));
-    };
-    for (let index = step - 1; index >= 0; index--) if (completed(index)) return index + 1;
-    return 0;
   }
 
   /** Runs an action on every learner of the event, two at a time; one learner's failure does not stop the others. */

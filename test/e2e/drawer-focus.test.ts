@@ -67,4 +67,15 @@ describe('drawer focus (Chromium, keyboard only)', () => {
     await teacher.waitForSelector('.drawer', { state: 'hidden' });
     expect(await focusedMatches(teacher, opener)).toBe(true);
   });
+
+  it("a learner row's action menu closes with Escape and gives focus back to its toggle", async () => {
+    const toggle = 'tr[data-name="Ada"] details.menu summary';
+    await tabTo(teacher, toggle);
+    await teacher.keyboard.press('Enter');
+    await teacher.keyboard.press('Tab');
+    expect(await teacher.evaluate(() => Boolean(document.activeElement?.closest('details.menu[open]')))).toBe(true);
+    await teacher.keyboard.press('Escape');
+    expect(await teacher.$eval('tr[data-name="Ada"] details.menu', (menu) => (menu as HTMLDetailsElement).open)).toBe(false);
+    expect(await focusedMatches(teacher, toggle)).toBe(true);
+  });
 });

@@ -42,6 +42,7 @@ describe('catch-up and restart (Chromium)', () => {
     await teacher.click('tr[data-name="Ada"] details.menu summary');
     await teacher.click('tr[data-name="Ada"] [data-action="skip-learner"]');
     await teacher.waitForSelector('.toast-card:has-text("Ada was caught up to step 3")', { timeout: 120_000 });
+    await teacher.click('tr[data-name="Ada"] details.menu summary');
 
     // Ada's page was moved there by the server, on the same session.
     await ada.waitForSelector('.step-pill[data-step="2"][aria-current="step"]', { timeout: 30_000 });

@@ -11,7 +11,7 @@ import { LESSON, PASSWORD, TEST_LESSONS, answerDialogs, check, createEvent, inst
 
 /** How long after its creation the exam opens, and how long it runs: what the learners do in it fits in that. */
 const OPENS_AFTER_MS = 8_000;
-const RUNS_FOR_MS = 50_000;
+const RUNS_FOR_MS = 60_000;
 
 /** Waits until the wall clock passes `at` (an exam's opening or close), polling, with a deadline. */
 const waitUntil = (page: Page, at: number) => page.waitForFunction((t) => Date.now() > t, at, { timeout: at - Date.now() + 30_000, polling: 250 });

@@ -10,7 +10,7 @@ import { CapacityError } from './errors.js';
 import { Grading } from './grading/grading.js';
 import { createApp } from './http/app.js';
 import { AppLinks } from './http/app-links.js';
-import { classroomRouter } from './http/classroom-routes.js';
+import { classroomRouter, lessonRequester } from './http/classroom-routes.js';
 import { instructorRouter } from './http/instructor-routes.js';
 import { healthRouter, metricsEndpoint } from './http/health-routes.js';
 import { lessonChangesRouter, LESSON_CHANGES_CHANNEL } from './http/lesson-changes-routes.js';
@@ -95,13 +95,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const grading = new Grading({ checks: checks.runner, results: checks.results, lessons, log });
   const classroom = await setupClassroom({ config, db, sessions, lessons, progress: checks.runner, grading, checkRuns: checks.runner, log, baseUrl: () => url });
   // During an exam its lessons' hints and solutions are withheld, from the lesson view and from check results.
-  checks.runner.hideHelpWhen((lessonId) => classroom.classroom.helpHidden(lessonId));
+  checks.runner.hideHelpWhen((lessonId, owner) => classroom.classroom.helpHiddenForOwner(lessonId, owner));
   checks.schedule(classroom.classroom);
   checks.runner.onRun(({ run }) => metrics.checksRan(run.durationMs / 1000, run.passed));
   // Browsers' websockets are accepted from the workshop's own origin only (and its public URL behind a proxy).
   const terminals = setupTerminals(sessions, log, { watch: classroom.watch, allowedOrigins: config.publicUrl ? [config.publicUrl] : [], metrics });
   metrics.observeTerminals(() => terminals.hub.size);
-  const lessonRoutes = setupLessons({ sessions, lessons, checks: checks.runner, terminals: terminals.hub, helpHidden: (lessonId) => classroom.classroom.helpHidden(lessonId) });
+  const lessonRoutes = setupLessons({
+    sessions,
+    lessons,
+    checks: checks.runner,
+    terminals: terminals.hub,
+    // Scoped to the exam's learners: a self-paced learner on the same lesson keeps hints, solutions and Run.
+    helpHidden: (lessonId, req) => classroom.classroom.helpHiddenFor(lessonId, lessonRequester(req)),
+    runHidden: (lessonId, owner) => classroom.classroom.helpHiddenForOwner(lessonId, owner),
+  });
   let appsPort = 0;
   const links = new AppLinks({
     domain: config.ports.domain,

@@ -38,6 +38,8 @@ export const PositionSchema = z.strictObject({ lesson: LessonId, step: z.number(
 export const GradeSchema = z.strictObject({ lesson: LessonId });
 /** "Skip to this step": the step (0-based) to catch up to. */
 export const SkipSchema = z.strictObject({ step: z.number().int().min(1).max(100) });
+/** A self-paced learner's "skip to this step": which lesson (a session has no event to say it), and the step. */
+export const SessionSkipSchema = z.strictObject({ lesson: LessonId, step: z.number().int().min(1).max(100) });
 /** An action on every learner of an event. */
 export const BulkActionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('restart') }),

@@ -117,7 +117,7 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
     draw();
     let lesson: LessonView;
     try {
-      lesson = await lessonApi.get(id, activeLanguage());
+      lesson = await lessonApi.get(id, activeLanguage(), ctx.creds);
     } catch (error) {
       body = { kind: 'error', message: t('lessons.loadFailed', { message: (error as Error).message }), back: true };
       return draw();
@@ -129,7 +129,6 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
     await page.loadProgress();
   }
 
-  /** Restarting answers on the session stream (the workspace moves to the fresh session); skipping keeps the session. */
   /** A classroom learner's revealed solutions by step; null while the instructor has not revealed them. */
   function revealedFor(token: string) {
     return async (lessonId: string, lang: string) => {
@@ -143,6 +142,7 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
     };
   }
 
+  /** Restarting answers on the session stream (the workspace moves to the fresh session); skipping keeps the session. */
   function catchUpFor(token: string, lessonId: string) {
     return {
       skipTo: async (step: number) => {
@@ -154,6 +154,16 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
         clearTimeout(positionTimer);
         positionStore.save({ lesson: lessonId, step: 0 });
         await lessonApi.restart(token);
+      },
+    };
+  }
+
+  /** A self-paced learner skips on their own session; there is no "restart" (the lesson list starts a fresh one). */
+  function selfPacedCatchUp(lessonId: string) {
+    return {
+      skipTo: async (step: number) => {
+        await lessonApi.skipInSession(ctx.creds, lessonId, step);
+        positionStore.save({ lesson: lessonId, step });
       },
     };
   }
@@ -170,7 +180,7 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
         positionStore.save({ lesson: lessonId, step: s });
         if (fits) reportPosition(lessonId, s);
       },
-      ...(ctx.learner ? { catchUp: catchUpFor(ctx.learner.token, lesson.id), revealedSolutions: revealedFor(ctx.learner.token) } : {}),
+      ...(ctx.learner ? { catchUp: catchUpFor(ctx.learner.token, lesson.id), revealedSolutions: revealedFor(ctx.learner.token) } : { catchUp: selfPacedCatchUp(lesson.id) }),
     }, step, memory);
     body = { kind: 'page', page };
     draw();
@@ -193,7 +203,7 @@ export function mountLessonPanel(el: HTMLElement, ctx: LessonPanelContext): () =
     }, () => undefined);
     if (open) {
       try {
-        const lesson = await lessonApi.get(open.lessonId, language);
+        const lesson = await lessonApi.get(open.lessonId, language, ctx.creds);
         if (current() && body.kind === 'page' && body.page === open) await showPage(lesson, open.currentStep, open.memory).loadProgress();
       } catch {
         // keep the page as it was served

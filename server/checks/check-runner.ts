@@ -36,8 +36,8 @@ export interface CheckedSessions {
  */
 export class CheckRunner {
   private readonly listeners = new Set<(event: CheckRunEvent) => void>();
-  /** Whether a lesson's hints are withheld now (an exam uses it: the classroom says). */
-  private helpHidden: (lessonId: string) => boolean = () => false;
+  /** Whether a lesson's hints are withheld from an owner now (an exam's learner: the classroom says). */
+  private helpHidden: (lessonId: string, owner: string) => boolean = () => false;
 
   constructor(
     private readonly sessions: CheckedSessions,
@@ -51,7 +51,7 @@ export class CheckRunner {
     return () => this.listeners.delete(listener);
   }
 
-  hideHelpWhen(predicate: (lessonId: string) => boolean): void {
+  hideHelpWhen(predicate: (lessonId: string, owner: string) => boolean): void {
     this.helpHidden = predicate;
   }
 
@@ -106,7 +106,7 @@ export class CheckRunner {
       checkedAt,
     }, skipped.has(check.step) ? undefined : reached)));
     for (const listener of this.listeners) listener({ session, owner, run });
-    return this.helpHidden(id) ? { ...run, checks: run.checks.map(({ hint: _hint, ...check }) => check) } : run;
+    return this.helpHidden(id, owner) ? { ...run, checks: run.checks.map(({ hint: _hint, ...check }) => check) } : run;
   }
 
   /**

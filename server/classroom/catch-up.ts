@@ -1,4 +1,6 @@
 import type { ExecResultView } from '../../shared/protocol.js';
+import type { StoredCheckResult } from '../checks/result-store.js';
+import { lessonProgress } from '../checks/lesson-progress.js';
 import { HttpError } from '../errors.js';
 import { blockCommand } from '../lessons/block-command.js';
 import type { Lesson } from '../lessons/lesson-types.js';
@@ -33,4 +35,34 @@ export async function catchUp(sessions: CatchUpSessions, session: Session, lesso
       }
     }
   }
+}
+
+/** What finding where to start needs of progress: the owner's results and the steps skipped before. */
+export interface CatchUpProgress {
+  forOwner(owner: string, lesson: string): StoredCheckResult[];
+  skippedSteps(owner: string, lesson: string): number[];
+}
+
+/**
+ * Where catching up to `step` starts: the step after the last one before it that the owner completed (every
+ * check earned) or skipped. Where the page says the learner is does not count: opening a step is not doing it.
+ * Refuses a step the lesson lacks, and a step with nothing before it left to do (`whoHas`: "Ada has", "you have").
+ */
+export function skipStart(progress: CatchUpProgress, owner: string, whoHas: string, lesson: Lesson, step: number): number {
+  if (!lesson.steps[step]) throw new HttpError(400, 'bad_request', `lesson ${lesson.meta.id} has no step ${step + 1}`);
+  const checks = lessonProgress(lesson, progress.forOwner(owner, lesson.meta.id)).checks;
+  const skipped = new Set(progress.skippedSteps(owner, lesson.meta.id));
+  const completed = (index: number) => {
+    const ofStep = checks.filter((c) => c.check.step === index);
+    return skipped.has(index) || (ofStep.length > 0 && ofStep.every((c) => c.earned));
+  };
+  let from = 0;
+  for (let index = step - 1; index >= 0; index--) {
+    if (completed(index)) {
+      from = index + 1;
+      break;
+    }
+  }
+  if (from >= step) throw new HttpError(409, 'nothing_to_skip', `${whoHas} done or skipped every step before step ${step + 1}`);
+  return from;
 }

@@ -16,7 +16,8 @@ import type { SessionManager } from '../sessions/session-manager.js';
 import type { EventRecord, EventStore, LearnerRecord } from './event-store.js';
 import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code.js';
 import type { LiveHub } from './live-hub.js';
-import { catchUp } from './catch-up.js';
+import { catchUp, skipStart } from './catch-up.js';
+import { ExamRules, type ExamGrading, type ExamLearner, type HelpRequester } from './exam.js';
 
 /** The learners' progress, kept by checks: their results, the steps they reached, and resetting a lesson. */
 export interface Progress {
@@ -30,16 +31,7 @@ export interface Progress {
   skippedSteps(owner: string, lesson: string): number[];
 }
 
-/** Grading an exam at its close: every learner, by the lesson's grading rule (grading.ts). */
-export interface ExamGrading {
-  gradeEvent(learners: ExamLearner[], lessons: readonly string[]): Promise<unknown>;
-}
-export interface ExamLearner {
-  id: string;
-  name: string;
-  lesson?: string;
-  session?: Session;
-}
+export type { ExamGrading, ExamLearner } from './exam.js';
 
 /** What an action on every learner of an event did: how many it did, and who it could not do it for, and why. */
 export interface BulkOutcome {
@@ -68,9 +60,11 @@ export class Classroom {
   private readonly now: () => number;
   /** Learners whose nodes are being caught up or replaced now: a second action waits for the first to end. */
   private readonly busy = new Set<string>();
+  private readonly exams: ExamRules;
 
   constructor(private readonly deps: ClassroomDeps) {
     this.now = deps.now ?? Date.now;
+    this.exams = new ExamRules(deps, this.now);
   }
 
   createEvent(request: CreateEventRequest): EventView {
@@ -164,8 +158,7 @@ export class Classroom {
     const event = this.deps.events.eventByCode(normalizeJoinCode(code));
     if (!event) throw notFound('no event has this join code');
     const now = this.now();
-    if (event.exam && now < event.exam.opensAt) throw new HttpError(403, 'exam_not_open', `the exam "${event.name}" opens at ${new Date(event.exam.opensAt).toISOString()}; join then`);
-    if (event.exam && now > event.exam.closesAt) throw new HttpError(410, 'exam_closed', `the exam "${event.name}" closed at ${new Date(event.exam.closesAt).toISOString()}; late joins are refused`);
+    this.exams.refuseJoinOutsideWindow(event);
     if (this.isOver(event)) throw new HttpError(410, 'event_closed', `the event "${event.name}" has ended`);
     if (event.opensAt && now < event.opensAt) throw new HttpError(403, 'event_not_open', `the event "${event.name}" opens at ${new Date(event.opensAt).toISOString()}`);
     if (this.deps.events.learnerCount(event.id) >= event.capacity) throw new HttpError(409, 'event_full', `the event "${event.name}" is full (${event.capacity} learners)`);
@@ -213,18 +206,30 @@ export class Classroom {
     return event.endedAt !== undefined || (closing !== undefined && this.now() > closing);
   }
 
-  /** An exam between its opening and its close: hints and solutions of its lessons are withheld. */
-  private examInProgress(event: EventRecord): boolean {
-    const now = this.now();
-    return !!event.exam && event.endedAt === undefined && now >= event.exam.opensAt && now <= event.exam.closesAt;
+  /**
+   * Whether the lesson's hints and solutions are withheld from whoever sent these credentials (exam.ts): from the
+   * learners of an exam in progress that uses the lesson, and from requests that prove no credential meanwhile.
+   */
+  helpHiddenFor(lessonId: string, credentials: { learnerToken?: string; session?: { id: string; token?: string } }): boolean {
+    if (!this.exams.anyInProgress(lessonId)) return false;
+    const requester: HelpRequester = {};
+    if (credentials.learnerToken) {
+      const learner = this.deps.events.learnerByToken(tokenDigest(credentials.learnerToken));
+      if (learner) requester.learner = learner;
+    }
+    if (credentials.session) {
+      try {
+        requester.sessionOwner = this.deps.sessions.authorize(credentials.session.id, credentials.session.token).resultsOwner();
+      } catch {
+        // a session the request cannot open proves nothing
+      }
+    }
+    return this.exams.withholdsFrom(requester, lessonId);
   }
 
-  /**
-   * Whether the lesson's hints and solutions are withheld now: an exam in progress uses it. They are withheld
-   * from everybody (the lessons route answers without a credential, so a learner could ask without theirs).
-   */
-  helpHidden(lessonId: string): boolean {
-    return this.deps.events.events().some((event) => event.lessons.includes(lessonId) && this.examInProgress(event));
+  /** Whether check results for this owner (a learner id, or a self-paced session's) leave out the hints. */
+  helpHiddenForOwner(lessonId: string, owner: string): boolean {
+    return this.exams.withholdsFromLearner(this.deps.events.learner(owner), lessonId);
   }
 
   /**
@@ -245,13 +250,11 @@ export class Classroom {
   }
 
   private async gradeExam(event: EventRecord): Promise<void> {
-    if (!this.deps.grading) throw new Error('exam grading is not set up');
     const learners = this.deps.events.learners(event.id).map((learner): ExamLearner => {
       const session = this.sessionOf(learner);
       return { id: learner.id, name: learner.displayName, ...(learner.lesson ? { lesson: learner.lesson } : {}), ...(session ? { session } : {}) };
     });
-    await this.deps.grading.gradeEvent(learners, event.lessons);
-    this.deps.events.markGraded(event.id, this.now());
+    await this.exams.grade(event, learners);
   }
 
   learner(id: string): LearnerRecord {
@@ -352,7 +355,7 @@ export class Classroom {
    */
   async resetLearner(id: string, reason = 'reset by the instructor'): Promise<void> {
     const learner = this.learner(id);
-    await this.exclusively(learner, () => this.restart(learner, reason));
+    await this.exclusively(learner.id, learner.displayName, () => this.restart(learner, reason));
   }
 
   private async restart(learner: LearnerRecord, reason: string): Promise<void> {
@@ -385,30 +388,42 @@ export class Classroom {
     if (by === 'learner' && event.exam) throw new HttpError(403, 'exam', 'skipping steps is not allowed in an exam');
     const lessonId = learner.lesson ?? event.lessons[0];
     const lesson = lessonById(this.deps.lessons, lessonId);
-    if (!lesson.steps[step]) throw new HttpError(400, 'bad_request', `lesson ${lessonId} has no step ${step + 1}`);
-    const from = this.catchUpStart(learner.id, lesson, step);
-    if (from >= step) throw new HttpError(409, 'nothing_to_skip', `${learner.displayName} has done or skipped every step before step ${step + 1}`);
-    await this.exclusively(learner, async () => {
+    const from = skipStart(this.deps.progress, learner.id, `${learner.displayName} has`, lesson, step);
+    await this.exclusively(learner.id, learner.displayName, async () => {
       const session = this.runningSession(learner);
-      // Marked first, so a scheduled check run during the catch-up cannot earn what the solutions build.
-      this.deps.progress.markSkipped(learner.id, lessonId, lesson.steps.slice(from, step).map((s) => s.index));
-      await catchUp(this.deps.sessions, session, lesson, from, step);
+      await this.runEarlierSteps(learner.id, session, lesson, from, step);
       await this.setPosition(learner, lessonId, step);
       // The learner's own page already is on the step; one the instructor moved is told to go there.
       if (by === 'instructor') this.tellLearner(session.id, { type: 'moved', lesson: lessonId, step });
     });
   }
 
-  /** The step after the last one before `step` that the learner completed (all its checks earned) or skipped. */
-  private catchUpStart(owner: string, lesson: Lesson, step: number): number {
-    const progress = lessonProgress(lesson, this.deps.progress.forOwner(owner, lesson.meta.id));
-    const skipped = new Set(this.deps.progress.skippedSteps(owner, lesson.meta.id));
-    const completed = (index: number) => {
-      const checks = progress.checks.filter((c) => c.check.step === index);
-      return skipped.has(index) || (checks.length > 0 && checks.every((c) => c.earned));
-    };
-    for (let index = step - 1; index >= 0; index--) if (completed(index)) return index + 1;
-    return 0;
+  /**
+   * A self-paced learner's "skip to this step" (no event): the same catch-up on the session they hold, the steps
+   * marked skipped for the session's owner, and `step` counted as reached. A classroom learner's session goes
+   * through skipTo, so an exam's rule and the dashboard apply to it.
+   */
+  async skipInSession(session: Session, lessonId: string, step: number): Promise<void> {
+    const owner = session.resultsOwner();
+    const learner = this.deps.events.learner(owner);
+    if (learner) {
+      if (learner.lesson !== undefined && learner.lesson !== lessonId) throw new HttpError(409, 'other_lesson', `you are on lesson ${learner.lesson}, not ${lessonId}`);
+      return this.skipTo(learner.id, step, 'learner');
+    }
+    const lesson = lessonById(this.deps.lessons, lessonId);
+    const from = skipStart(this.deps.progress, owner, 'you have', lesson, step);
+    await this.exclusively(owner, 'this session', async () => {
+      await this.runEarlierSteps(owner, session, lesson, from, step);
+      await this.deps.progress.reach(owner, lesson.meta.id, step, session)
+        .catch((error) => this.deps.log.warn({ err: error, session: session.id }, 'could not record the reached step'));
+    });
+  }
+
+  /** Runs the solutions of steps `from`..`step - 1` in the session's nodes, marked skipped for the owner first. */
+  private async runEarlierSteps(owner: string, session: Session, lesson: Lesson, from: number, step: number): Promise<void> {
+    // Marked first, so a scheduled check run during the catch-up cannot earn what the solutions build.
+    this.deps.progress.markSkipped(owner, lesson.meta.id, lesson.steps.slice(from, step).map((s) => s.index));
+    await catchUp(this.deps.sessions, session, lesson, from, step);
   }
 
   /** Runs an action on every learner of the event, two at a time; one learner's failure does not stop the others. */
@@ -429,13 +444,14 @@ export class Classroom {
     return outcome;
   }
 
-  private async exclusively(learner: LearnerRecord, action: () => Promise<void>): Promise<void> {
-    if (this.busy.has(learner.id)) throw new HttpError(409, 'busy', `${learner.displayName}'s nodes are being changed; try again when that is done`);
-    this.busy.add(learner.id);
+  /** Runs an action on one owner's nodes unless another is under way (`whose`: whose nodes, for the refusal). */
+  private async exclusively(owner: string, whose: string, action: () => Promise<void>): Promise<void> {
+    if (this.busy.has(owner)) throw new HttpError(409, 'busy', `${whose}'s nodes are being changed; try again when that is done`);
+    this.busy.add(owner);
     try {
       await action();
     } finally {
-      this.busy.delete(learner.id);
+      this.busy.delete(owner);
     }
   }
 

@@ -1,13 +1,24 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { chooseLanguage } from '../lessons/lesson-language.js';
 import { rateLimit } from 'express-rate-limit';
-import { JoinSchema, PositionSchema, SkipSchema } from '../../shared/classroom-protocol.js';
+import { JoinSchema, PositionSchema, SessionSkipSchema, SkipSchema } from '../../shared/classroom-protocol.js';
 import { sessionChannel, type Classroom } from '../classroom/classroom.js';
 import type { LiveHub } from '../classroom/live-hub.js';
 import { HttpError } from '../errors.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import { LEARNER_COOKIE, cookieOptions, credential, sessionToken } from './credentials.js';
 import { parseBody } from './validate.js';
+
+/**
+ * The credentials a lesson request carries, for telling whether it comes from an exam's learner: the learner
+ * cookie (or a bearer learner token), and the session the page holds (`?session=` with its bearer token).
+ */
+export function lessonRequester(req: Request): { learnerToken?: string; session?: { id: string; token?: string } } {
+  const learnerToken = credential(req, LEARNER_COOKIE);
+  const sessionId = typeof req.query.session === 'string' ? req.query.session : undefined;
+  const token = sessionToken(req);
+  return { ...(learnerToken ? { learnerToken } : {}), ...(sessionId ? { session: { id: sessionId, ...(token ? { token } : {}) } } : {}) };
+}
 
 /** A learner's routes: join with a code, find their place again, report where they are, and their message stream. */
 export function classroomRouter(classroom: Classroom, sessions: SessionManager, hub: LiveHub): Router {
@@ -55,6 +66,14 @@ export function classroomRouter(classroom: Classroom, sessions: SessionManager, 
   router.post('/learners/me/restart', async (req, res) => {
     const learner = classroom.learnerByToken(credential(req, LEARNER_COOKIE));
     await classroom.resetLearner(learner.id, 'restarted by the learner');
+    res.status(204).end();
+  });
+
+  // A self-paced learner's "skip to this step", on the session they hold (a classroom learner's goes as /learners/me/skip).
+  router.post('/sessions/:id/skip', async (req, res) => {
+    const session = sessions.authorize(String(req.params.id), sessionToken(req));
+    const { lesson, step } = parseBody(SessionSkipSchema, req.body);
+    await classroom.skipInSession(session, lesson, step);
     res.status(204).end();
   });
 

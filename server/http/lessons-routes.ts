@@ -23,7 +23,7 @@ export interface TerminalTyping {
  * by `?lang=`, else by Accept-Language; a lesson without that translation is served in English, and every
  * answer says which language it is in (`lang`).
  */
-export function lessonsRouter(lessons: ReadonlyMap<string, Lesson>, helpHidden: (lessonId: string) => boolean = () => false): Router {
+export function lessonsRouter(lessons: ReadonlyMap<string, Lesson>, helpHidden: (lessonId: string, req: Request) => boolean = () => false): Router {
   const router = Router();
   const allLanguages = [...new Set([...lessons.values()].flatMap(lessonLanguages))];
   const choose = (req: Request, res: Response, available: string[]) => {
@@ -38,7 +38,7 @@ export function lessonsRouter(lessons: ReadonlyMap<string, Lesson>, helpHidden: 
   router.get('/:id', (req, res) => {
     const lesson = lessonById(lessons, req.params.id);
     const view = lessonView(lesson, choose(req, res, lessonLanguages(lesson)));
-    res.json(helpHidden(lesson.meta.id) ? withoutHelp(view) : view);
+    res.json(helpHidden(lesson.meta.id, req) ? withoutHelp(view) : view);
   });
   return router;
 }
@@ -53,7 +53,7 @@ function withoutHelp(view: LessonView): LessonView {
 }
 
 /** A session's lesson actions: run a block (by reference, never by text) and read the live cluster. */
-export function sessionLessonRouter(sessions: SessionManager, lessons: ReadonlyMap<string, Lesson>, checks: CheckRunner, terminals: TerminalTyping): Router {
+export function sessionLessonRouter(sessions: SessionManager, lessons: ReadonlyMap<string, Lesson>, checks: CheckRunner, terminals: TerminalTyping, runHidden: (lessonId: string, owner: string) => boolean = () => false): Router {
   const router = Router();
 
   router.post('/:id/run', async (req, res) => {
@@ -62,6 +62,8 @@ export function sessionLessonRouter(sessions: SessionManager, lessons: ReadonlyM
     const lesson = lessonById(lessons, lessonId);
     const target = lesson.steps[step]?.blocks[block];
     if (!target || target.solution) throw notFound(`lesson ${lessonId} has no runnable block ${block} in step ${step}`);
+    // An exam's learner types the commands themselves: Run would hand them the answer.
+    if (runHidden(lesson.meta.id, session.resultsOwner())) throw new HttpError(403, 'exam', 'Run is off during an exam; type the commands yourself');
     if (!session.nodes.has(target.node)) throw new HttpError(409, 'no_such_node', `this block runs on ${target.node}, which this session does not have`);
     const values = await computePlaceholderValues([...session.nodes.values()], sessions.nodeExec(session, 'lookup'), listPlaceholders(target.content));
     const resolved = resolveBlockCommand(lesson, step, block, values);

@@ -29,6 +29,15 @@ type LearnerAction = 'extend' | 'reset' | 'end';
  * events. Everything is rendered with lit-html and updated in place: rows are keyed by learner, so an open row
  * menu, a half-typed message or the chosen lesson stay through every update and the clock.
  */
+/** Escape closes a row's open action menu and gives focus back to its toggle (the menu is a disclosure). */
+function closeMenuOnEscape(event: KeyboardEvent): void {
+  const menu = event.currentTarget as HTMLDetailsElement;
+  if (event.key !== 'Escape' || !menu.open) return;
+  event.preventDefault();
+  menu.open = false;
+  menu.querySelector('summary')?.focus();
+}
+
 export class Dashboard {
   readonly element: HTMLElement;
   private event: EventView;
@@ -261,11 +270,11 @@ export class Dashboard {
       <td class="actions-cell">
         <button type="button" class="button small" data-action="watch-cluster" ?disabled=${!hasSession} @click=${() => this.drawer.showCluster(row)}>${t('dashboard.cluster')}</button>
         <button type="button" class="button small" data-action="watch-terminal" ?disabled=${!hasSession} @click=${() => void this.drawer.showTerminal(row)}>${t('dashboard.terminal')}</button>
-        <details class="menu">
+        <details class="menu" @keydown=${closeMenuOnEscape}>
           <summary class="button small" aria-label=${t('dashboard.moreActions', { name: row.name })}>⋯</summary>
           <div class="menu-items">
             <button type="button" class="menu-item" ?disabled=${!hasSession} @click=${() => void this.action(row, 'extend')}>${t('dashboard.actions.extend')}</button>
-            <button type="button" class="menu-item" @click=${() => void this.action(row, 'reset')}>${t('dashboard.actions.reset')}</button>
+            <button type="button" class="menu-item" data-action="reset-learner" @click=${() => void this.action(row, 'reset')}>${t('dashboard.actions.reset')}</button>
             <button type="button" class="menu-item" data-action="skip-learner" ?disabled=${!hasSession} @click=${() => void this.skipLearner(row)}>${t('catchUp.skipLearner')}</button>
             <button type="button" class="menu-item danger" ?disabled=${!hasSession} @click=${() => void this.action(row, 'end')}>${t('dashboard.actions.end')}</button>
           </div>

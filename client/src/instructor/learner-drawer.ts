@@ -2,6 +2,7 @@ import { html, nothing, render } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
 import type { LearnerRow } from '../../../shared/classroom-protocol.js';
 import { ClusterPoller } from '../cluster-view.js';
+import { FocusTrap } from '../focus-trap.js';
 import { t } from '../i18n/i18n.js';
 import type { ConnectionState } from '../terminal-connection.js';
 import { TerminalPane } from '../terminal-pane.js';
@@ -15,30 +16,38 @@ type Content =
 
 /**
  * A side drawer with one learner's live cluster or a read-only view of their terminals. It lives inside the
- * dashboard's element (so it goes when the dashboard goes) and listens for Escape only while it is open.
+ * dashboard's element (so it goes when the dashboard goes). While it is open it is a dialog that holds the
+ * keyboard (focus-trap.ts): focus moves to it, Tab stays inside, Escape closes it and focus goes back to the
+ * button that opened it.
  */
 export class LearnerDrawer {
   readonly element: HTMLElement;
   private content: Content = { kind: 'closed' };
+  private readonly trap: FocusTrap;
 
   constructor() {
-    this.element = document.createElement('aside');
+    this.element = document.createElement('div');
     this.element.className = 'drawer';
     this.element.hidden = true;
+    this.element.setAttribute('role', 'dialog');
+    this.element.setAttribute('aria-modal', 'true');
     this.element.setAttribute('aria-label', t('drawer.label'));
+    this.trap = new FocusTrap(this.element, () => this.close());
   }
 
-  close(): void {
+  /** Closes the drawer; `restoreFocus` false when other content replaces it at once (its opener is the new one's). */
+  close(restoreFocus = true): void {
     const content = this.content;
     if (content.kind === 'cluster') content.poller.stop();
     if (content.kind === 'terminal') content.pane?.dispose();
-    if (content.kind !== 'closed') window.removeEventListener('keydown', this.onKey);
     this.content = { kind: 'closed' };
     this.draw();
+    // After the content is gone, so focus lands back on the opener and not on anything of the drawer's.
+    if (content.kind !== 'closed') this.trap.deactivate(restoreFocus);
   }
 
   showCluster(learner: LearnerRow): void {
-    this.close();
+    this.close(false);
     const view = document.createElement('div');
     view.className = 'cluster-view';
     const poller = new ClusterPoller(view, async () => (await instructorApi.learnerCluster(learner.id)).cluster, 3000);
@@ -47,7 +56,7 @@ export class LearnerDrawer {
   }
 
   async showTerminal(learner: LearnerRow): Promise<void> {
-    this.close();
+    this.close(false);
     const host = document.createElement('div');
     host.className = 'terminal-host watch-host';
     const content: Extract<Content, { kind: 'terminal' }> = { kind: 'terminal', learner, states: new Map(), host };
@@ -63,9 +72,10 @@ export class LearnerDrawer {
   }
 
   private open(content: Exclude<Content, { kind: 'closed' }>): void {
+    this.trap.activate();
     this.content = content;
-    window.addEventListener('keydown', this.onKey);
     this.draw();
+    this.trap.focusInside(this.element.querySelector<HTMLElement>('[data-action="close-drawer"]'));
   }
 
   private watch(content: Extract<Content, { kind: 'terminal' }>, node: string): void {
@@ -87,10 +97,6 @@ export class LearnerDrawer {
     pane.open();
   }
 
-  private readonly onKey = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') this.close();
-  };
-
   private draw(): void {
     const content = this.content;
     this.element.hidden = content.kind === 'closed';
@@ -100,7 +106,7 @@ export class LearnerDrawer {
         ? nothing
         : html`<header class="drawer-head">
               <h2>${content.kind === 'cluster' ? t('drawer.clusterTitle', { name: content.learner.name }) : t('drawer.terminalTitle', { name: content.learner.name })}</h2>
-              <button type="button" class="button small" @click=${() => this.close()}>${t('drawer.close')}</button>
+              <button type="button" class="button small" data-action="close-drawer" @click=${() => this.close()}>${t('drawer.close')}</button>
             </header>
             <div class="drawer-body">${content.kind === 'cluster' ? content.view : this.terminalBody(content)}</div>`,
       this.element,

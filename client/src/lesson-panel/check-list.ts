@@ -38,12 +38,12 @@ export function checkList(step: LessonStepView, states: ReadonlyMap<string, Chec
         const hintOpen = openHints.has(check.id);
         const points = state.status === 'unchecked' ? t('checks.points', { count: check.points }) : t('checks.earned', { earned: number(state.earned), possible: number(check.points) });
         return html`<li class="check ${state.status}" data-check=${check.id}>
-          <span class="check-icon" role="img" aria-label=${t(`checks.status.${state.status}`)}>${state.status === 'passed' ? '✓' : state.status === 'failed' ? '✕' : ''}</span>
+          <span class="check-icon" role="img" aria-label=${t(`checks.status.${state.status}`)}>${state.status === 'passed' ? '✓' : state.status === 'failed' ? '✕' : state.status === 'skipped' ? '↷' : ''}</span>
           <div class="check-body">
             <div class="check-title">
               <span>${check.title}</span>
               ${check.points ? html`<span class="check-points">${points}</span>` : nothing}
-              ${hint && state.status !== 'passed'
+              ${hint && state.status !== 'passed' && state.status !== 'skipped'
                 ? html`<button type="button" class="link-button" aria-expanded=${String(hintOpen)} @click=${() => toggleHint(check.id)}>${hintOpen ? t('checks.hideHint') : t('checks.hint')}</button>`
                 : nothing}
             </div>

@@ -28,8 +28,11 @@ export interface LessonPageContext {
   prepareSession(lesson: LessonView): Promise<void>;
   /** The learner moved to another step (for remembering it, and for the instructor's table). */
   stepChanged(lesson: string, step: number, fits: boolean): void;
-  /** Classroom learners: catch up to a step, or restart the lesson on fresh nodes (docs/classroom.md). */
-  catchUp?: { skipTo(step: number): Promise<void>; restart(): Promise<void> };
+  /**
+   * Catch up to a step (classroom and self-paced learners), or restart the lesson on fresh nodes (classroom
+   * learners; a self-paced learner starts a fresh session from the lesson list). docs/classroom.md.
+   */
+  catchUp?: { skipTo(step: number): Promise<void>; restart?(): Promise<void> };
   /** Classroom learners: the hidden solutions (the final exercise's) once the instructor revealed them, else null. */
   revealedSolutions?(lesson: string, lang: string): Promise<Map<number, string> | null>;
 }
@@ -54,6 +57,8 @@ export class LessonPage {
   private readonly openHints: Set<string>;
   private readonly openSolutions: Set<number>;
   private readonly stepBodies = new Map<number, HTMLElement>();
+  /** Steps the server caught up for this learner ("skip to this step"): shown as skipped, never as earned. */
+  private skipped = new Set<number>();
   private readonly solutions = new Map<number, HTMLElement>();
   /** Solutions the page does not carry (hidden for graded exercises), revealed by the instructor after grading. */
   private revealed = new Map<number, string>();
@@ -124,16 +129,19 @@ export class LessonPage {
   }
 
   private applyReport(report: GradeReport): void {
+    this.skipped = new Set(report.skippedSteps ?? []);
     for (const check of report.checks) {
-      if (!check.checkedAt) continue;
-      this.states.set(check.id, { status: check.passed ? 'passed' : 'failed', findings: check.failures, earned: check.earned });
+      if (check.skipped) this.states.set(check.id, { status: 'skipped', findings: [], earned: 0 });
+      else if (check.checkedAt) this.states.set(check.id, { status: check.passed ? 'passed' : 'failed', findings: check.failures, earned: check.earned });
     }
   }
 
-  private applyRun(run: CheckRunView): void {
+  private applyRun(run: CheckRunView, step: number): void {
     for (const check of run.checks) {
+      // A skipped step's checks hold (its solution ran) and earn nothing: they stay skipped.
+      const skipped = this.skipped.has(step) && check.points.earned === 0;
       this.states.set(check.id, {
-        status: check.passed ? 'passed' : 'failed',
+        status: skipped ? 'skipped' : check.passed ? 'passed' : 'failed',
         findings: check.assertions.filter((a) => !a.passed),
         hint: check.hint,
         earned: check.points.earned,
@@ -154,7 +162,8 @@ export class LessonPage {
     let body = this.stepBodies.get(step.index);
     if (!body) {
       body = lessonHtml('step-body', step.html);
-      enhanceCodeBlocks(body, this.fits ? { run: (block) => lessonApi.run(this.ctx.creds, this.lesson.id, step.index, block), showNode: (node) => this.ctx.selectNode(node) } : null);
+      // In an exam (help hidden) blocks get Copy only: Run would type the answer for the learner.
+      enhanceCodeBlocks(body, this.fits && !this.lesson.helpHidden ? { run: (block) => lessonApi.run(this.ctx.creds, this.lesson.id, step.index, block), showNode: (node) => this.ctx.selectNode(node) } : null);
       this.stepBodies.set(step.index, body);
     }
     return body;
@@ -193,6 +202,7 @@ export class LessonPage {
         <div class="step-scroll">
           ${this.step === 0 && this.lesson.introHtml.trim() ? this.intro() : nothing}
           <h3 class="step-title"><span class="step-number">${t('lesson.stepOf', { step: this.step + 1, total: last + 1 })}</span>${step.title}</h3>
+          ${this.skipped.has(step.index) ? html`<p class="skipped-note" role="note">${t('catchUp.skippedStepNote')}</p>` : nothing}
           ${this.stepBody(step)} ${this.checkSection(step)}
         </div>
         <footer class="step-footer">
@@ -219,19 +229,19 @@ export class LessonPage {
   }
 
   private stepPill(step: LessonStepView) {
-    const state = this.stepPassed(step) ? 'done' : this.stepFailed(step) ? 'failing' : '';
+    const state = this.skipped.has(step.index) ? 'skipped' : this.stepPassed(step) ? 'done' : this.stepFailed(step) ? 'failing' : '';
     const current = step.index === this.step;
     return html`<li>
       <button
         type="button"
         class="step-pill ${state} ${current ? 'current' : ''}"
         title=${`${step.index + 1}. ${step.title}`}
-        aria-label=${t(state === 'done' ? 'lesson.stepLabelDone' : 'lesson.stepLabel', { step: step.index + 1, title: step.title })}
+        aria-label=${t(state === 'done' ? 'lesson.stepLabelDone' : state === 'skipped' ? 'lesson.stepLabelSkipped' : 'lesson.stepLabel', { step: step.index + 1, title: step.title })}
         aria-current=${current ? 'step' : 'false'}
         data-step=${step.index}
         @click=${() => this.go(step.index)}
       >
-        ${state === 'done' ? '✓' : step.index + 1}
+        ${state === 'done' ? '✓' : state === 'skipped' ? '↷' : step.index + 1}
       </button>
     </li>`;
   }
@@ -263,7 +273,9 @@ export class LessonPage {
       ${step > 0 && !this.lesson.helpHidden
         ? html`<button type="button" class="button small" data-action="skip-to-step" title=${t('catchUp.skipTitle')} ?disabled=${busy} @click=${() => void skip()}>${t('catchUp.skip')}</button>`
         : nothing}
-      <button type="button" class="button small" data-action="restart-lesson" ?disabled=${busy} @click=${() => void act(t('catchUp.confirmRestart'), () => tools.restart(), '')}>${t('catchUp.restart')}</button>
+      ${tools.restart
+        ? html`<button type="button" class="button small" data-action="restart-lesson" ?disabled=${busy} @click=${() => void act(t('catchUp.confirmRestart'), () => tools.restart!(), '')}>${t('catchUp.restart')}</button>`
+        : nothing}
       <span class="catch-up-status ${error ? 'error' : ''}" role="status">${status ?? ''}</span>
     </div>`;
   }
@@ -326,7 +338,7 @@ export class LessonPage {
     this.render();
     const step = this.step;
     try {
-      this.applyRun(await lessonApi.check(this.ctx.creds, this.lesson.id, step));
+      this.applyRun(await lessonApi.check(this.ctx.creds, this.lesson.id, step), step);
     } catch (error) {
       for (const c of this.lesson.stepViews[step].checks) this.states.set(c.id, { status: 'failed', findings: [], error: (error as Error).message, earned: 0 });
     } finally {

@@ -10,6 +10,7 @@ import { EventStore } from '../../../server/classroom/event-store.js';
 import { LiveHub } from '../../../server/classroom/live-hub.js';
 import { loadConfig } from '../../../server/config.js';
 import { Grading } from '../../../server/grading/grading.js';
+import { lessonRequester } from '../../../server/http/classroom-routes.js';
 import { lessonsRouter } from '../../../server/http/lessons-routes.js';
 import { parseLesson } from '../../../server/lessons/parse-lesson.js';
 import { createLogger } from '../../../server/logger.js';
@@ -96,7 +97,7 @@ function setup(grading: 'earned' | 'final-state' = 'earned') {
   const published: Array<{ channel: string; message: unknown }> = [];
   hub.publish = (channel, message) => void published.push({ channel, message });
   const classroom = new Classroom({ events, progress: runner, sessions, lessons, hub, grading: grader, baseUrl: () => 'http://ws.example', log, now: () => now });
-  runner.hideHelpWhen((id) => classroom.helpHidden(id));
+  runner.hideHelpWhen((id, owner) => classroom.helpHiddenForOwner(id, owner));
   return { classroom, sessions, backend, runner, results, grader, lessons, published, at: (iso: string) => (now = Date.parse(iso)), advance: (ms: number) => (now += ms) };
 }
 
@@ -118,6 +119,24 @@ describe('skip to a step', () => {
     expect(published).toContainEqual({ channel: `session:${ada.session.id}`, message: { type: 'moved', lesson: 'demo', step: 2 } });
     // Every step before it is skipped already: nothing to catch up.
     await expect(classroom.skipTo(ada.learner.id, 1, 'learner')).rejects.toMatchObject({ status: 409, code: 'nothing_to_skip' });
+  });
+
+  it('catches up a self-paced session too: the solutions run, the steps are skipped for its owner, not earned', async () => {
+    const { classroom, sessions, backend, runner, grader } = setup();
+    const created = await sessions.create({ template: 'swarm-1m2w', swarm: true, lesson: 'demo' });
+    const session = sessions.find(created.id)!;
+    const before = backend.commands.length;
+    await classroom.skipInSession(session, 'demo', 2);
+    expect(backend.commands.slice(before).filter((c) => c.command.startsWith('docker service')).map((c) => c.command)).toEqual([
+      'docker service create --detach --name web nginx\n',
+      'docker service ls\n',
+    ]);
+    expect(runner.skippedSteps(session.resultsOwner(), 'demo')).toEqual([0, 1]);
+    await runner.run(session, 'demo');
+    const [report] = grader.reports([{ id: session.resultsOwner(), name: 'solo' }], 'demo');
+    expect(report).toMatchObject({ earned: 0, skippedSteps: [0, 1] });
+    await expect(classroom.skipInSession(session, 'demo', 1)).rejects.toMatchObject({ status: 409, code: 'nothing_to_skip' });
+    await expect(classroom.skipInSession(session, 'demo', 9)).rejects.toMatchObject({ status: 400 });
   });
 
   it.each(['earned', 'final-state'] as const)('never earns the skipped steps\' checks, and the report says skipped (%s)', async (rule) => {
@@ -204,12 +223,13 @@ describe('exam mode', () => {
   });
 
   it('withholds hints and solutions only while it runs, from the lesson route and from check results', async () => {
-    const { classroom, runner, lessons, at } = setup();
+    const { classroom, runner, lessons, sessions, at } = setup();
     const event = classroom.createEvent({ name: 'Final', lessons: ['demo'], capacity: 5, warmPool: 0, exam });
-    const app = express().use('/lessons', lessonsRouter(lessons, (id) => classroom.helpHidden(id)));
+    const app = express().use('/lessons', lessonsRouter(lessons, (id, req) => classroom.helpHiddenFor(id, lessonRequester(req))));
     const server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const lessonView = async () => (await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/demo`)).json()) as LessonView;
+    const lessonView = async (headers: Record<string, string> = {}, session?: string) =>
+      (await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/lessons/demo${session ? `?session=${session}` : ''}`, { headers })).json()) as LessonView;
     try {
       const open = await lessonView();
       expect(open.helpHidden).toBeUndefined();
@@ -226,6 +246,17 @@ describe('exam mode', () => {
       expect(run.checks[0]).not.toHaveProperty('hint');
       // Skipping would run the solutions: not for a learner in an exam.
       await expect(classroom.skipTo(ada.learner.id, 1, 'learner')).rejects.toMatchObject({ status: 403, code: 'exam' });
+
+      // Scoped to the exam's learners: Ada's credentials get no help; a self-paced learner on the same lesson does.
+      expect((await lessonView({ authorization: `Bearer ${ada.token}` }, ada.session.id)).helpHidden).toBe(true);
+      const solo = await sessions.create({ template: 'swarm-1m2w', swarm: true, lesson: 'demo' });
+      const soloView = await lessonView({ authorization: `Bearer ${solo.token}` }, solo.id);
+      expect(soloView.helpHidden).toBeUndefined();
+      expect(soloView.stepViews[0].checks[0].hint).toBe('create it');
+      expect(classroom.helpHiddenForOwner('demo', sessions.find(solo.id)!.resultsOwner())).toBe(false);
+      expect(classroom.helpHiddenForOwner('demo', ada.learner.id)).toBe(true);
+      // A wrong token proves nothing: answered as to an exam learner.
+      expect((await lessonView({ authorization: 'Bearer not-a-token' }, solo.id)).helpHidden).toBe(true);
 
       at('2026-11-23T12:30:00Z');
       await classroom.closeDueEvents();

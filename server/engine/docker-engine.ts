@@ -82,6 +82,18 @@ export class DockerEngine {
     }
   }
 
+  /** The engine's host as it reports itself: memory (bytes), cores, and containers running (anybody's). */
+  async hostResources(): Promise<{ memoryBytes: number; cpus: number; containersRunning: number }> {
+    const info = (await this.docker.info()) as { MemTotal?: number; NCPU?: number; ContainersRunning?: number };
+    return { memoryBytes: info.MemTotal ?? 0, cpus: info.NCPU ?? 0, containersRunning: info.ContainersRunning ?? 0 };
+  }
+
+  /** Containers of any of our instances of one kind (nodes of other servers sharing the engine count for room). */
+  async countLabelled(kind: string, running = true): Promise<Array<{ instance: string; running: boolean }>> {
+    const list = await this.docker.listContainers({ all: !running, filters: { label: [`${LABEL.kind}=${kind}`] } });
+    return list.map((c) => ({ instance: c.Labels[LABEL.instance] ?? '', running: c.State === 'running' }));
+  }
+
   /** How the engine manages cgroups: its driver (cgroupfs or systemd) and the cgroup version. */
   async cgroups(): Promise<{ driver: string; version: string }> {
     const info = (await this.docker.info()) as { CgroupDriver?: string; CgroupVersion?: string };

@@ -22,6 +22,13 @@ export interface TerminalProcess {
   exitCode?(): Promise<number | null>;
 }
 
+/** What placement on several engines (server/fleet) may know of a session being started; one engine ignores it. */
+export interface PlacementHint {
+  nodes: number;
+  /** An event's learner (spread over engines) rather than a self-paced session (packed). */
+  spread: boolean;
+}
+
 export interface ExecLimits {
   timeoutMs: number;
   maxOutputBytes: number;
@@ -34,7 +41,7 @@ export interface ExecLimits {
  */
 export interface NodeBackend {
   readonly kind: 'docker' | 'local';
-  createNetwork(sessionId: string): Promise<SessionNetwork>;
+  createNetwork(sessionId: string, hint?: PlacementHint): Promise<SessionNetwork>;
   removeNetwork(network: SessionNetwork): Promise<void>;
   /** Starts a node and resolves once it takes commands. Cleans up after itself when it fails. */
   createNode(sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle>;

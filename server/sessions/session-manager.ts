@@ -158,7 +158,7 @@ export class SessionManager {
     const pooled = template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined;
     let prepared: PreparedSession;
     try {
-      prepared = pooled ?? (await this.prepare(planned, template, request.swarm));
+      prepared = pooled ?? (await this.prepare(planned, template, request.swarm, false, owner !== undefined));
     } catch (error) {
       this.metrics?.sessionStarted((this.now() - started) / 1000, 'failed', 'cold');
       throw error;
@@ -177,8 +177,12 @@ export class SessionManager {
     return { ...(await this.view(session)), token };
   }
 
-  /** Starts a session's network and nodes (and its swarm), or leaves nothing behind and frees its place. */
-  private async prepare(planned: PlannedNode[], template: string, swarm: boolean, pooled = false): Promise<PreparedSession> {
+  /**
+   * Starts a session's network and nodes (and its swarm), or leaves nothing behind and frees its place.
+   * `spread`: with several engines, an event's learner (and the pool, which serves classes) goes where there
+   * is most room; a self-paced session fills the fullest engine that fits.
+   */
+  private async prepare(planned: PlannedNode[], template: string, swarm: boolean, pooled = false, spread = pooled): Promise<PreparedSession> {
     // The pool only fills free room; a learner's request may evict pooled sessions to make room.
     const reservation = pooled ? this.capacity.reserveSession(planned.length) : await this.reserve(planned.length);
     const id = newId();
@@ -187,7 +191,7 @@ export class SessionManager {
     this.starting.sessions += 1;
     this.starting.nodes += planned.length;
     try {
-      network = await this.backend.createNetwork(id);
+      network = await this.backend.createNetwork(id, { nodes: planned.length, spread });
       const started = await Promise.allSettled(planned.map((node) => this.startNode(() => this.backend.createNode(id, network!, node.name))));
       started.forEach((result, index) => {
         if (result.status === 'fulfilled') nodes.push({ ...result.value, role: planned[index].role });

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { EngineView } from '../../shared/classroom-protocol.js';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -146,6 +147,16 @@ export class FleetNodeBackend implements NodeBackend {
 
   openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess> {
     return this.reachable(this.engineOfNode(node)).backend.openTerminal(node, size);
+  }
+
+  /** A node on the server's own host is routed to directly; one on a remote engine is not (its bridge is there). */
+  reachesDirectly(node: NodeHandle): boolean {
+    return this.engine(this.engineOfNode(node)).local;
+  }
+
+  /** A node's port through its engine's API: `nc` in the node connects to its own address, as the direct route would. */
+  openPort(node: NodeHandle, port: number): Promise<Duplex> {
+    return this.reachable(this.engineOfNode(node)).engine.execStream(node.id, ['nc', '-N', node.address, String(port)]);
   }
 
   /** The engine a node lives on (the port proxy and the checks ask, to reach it through the engine's API). */

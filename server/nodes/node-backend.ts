@@ -49,6 +49,13 @@ export interface NodeBackend {
   isRunning(node: NodeHandle): Promise<boolean>;
   exec(node: NodeHandle, command: string, limits: ExecLimits): Promise<ExecResult>;
   openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess>;
+  /**
+   * Whether this server has a route to the node's address (its session network is on this host). Unset: it has.
+   * A node it has no route to is reached through its engine's API (`openPort`), and read by exec.
+   */
+  reachesDirectly?(node: NodeHandle): boolean;
+  /** A byte stream to a TCP port of the node, through its engine's API (an exec'd `nc` in the node). */
+  openPort?(node: NodeHandle, port: number): Promise<Duplex>;
   /** Removes every node and network of this server instance whose session is not in `live`. */
   sweep(live: ReadonlySet<string>): Promise<{ containers: number; networks: number }>;
 }

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { CreateSessionRequest, CreatedSessionView, ExecResultView, NodeRole, NodeView, SessionView, TemplateName } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { CapacityError, HttpError, notFound } from '../errors.js';
@@ -378,7 +379,20 @@ export class SessionManager {
    */
   engineAddresses(session: Session): ReadonlyMap<string, string> | undefined {
     if (this.backend.kind !== 'docker') return undefined;
-    return new Map([...session.nodes.values()].map((node) => [node.name, node.address]));
+    // A node on a remote engine is not routed from here (and its address may be a local network's): read by exec.
+    const direct = [...session.nodes.values()].filter((node) => this.backend.reachesDirectly?.(node) ?? true);
+    return new Map(direct.map((node) => [node.name, node.address]));
+  }
+
+  /**
+   * How the port proxy reaches a node's port when this server has no route to its network (a remote engine):
+   * a stream through the engine's API. Undefined: connect to `nodeAddress` directly.
+   */
+  nodePortOpener(session: Session, name: string): ((port: number) => Promise<Duplex>) | undefined {
+    const node = this.node(session, name);
+    const { backend } = this;
+    if (!backend.openPort || (backend.reachesDirectly?.(node) ?? true)) return undefined;
+    return (port) => backend.openPort!(node, port);
   }
 
   /** A session by id without a token check: for the instructor's routes and the classroom, which authorize on their own. */

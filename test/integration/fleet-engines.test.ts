@@ -101,7 +101,7 @@ describe('sessions over three TLS engines', () => {
     const checked = await call('POST', `/sessions/${oldSession}/checks`, cy.token, { lesson: 'swarm-init', step: 1 });
     expect(checked.status).toBe(200);
     expect((await call('PUT', '/learners/me/position', cy.token, { lesson: 'swarm-init', step: 2 })).status).toBe(200);
-    const manager = (progress: { checks: Array<{ id: string }> }) => progress.checks.find((c) => c.id === 'node1-manager');
+    const manager = (progress: { checks: Array<{ id: string; earnedAt?: string }> }) => progress.checks.find((c) => c.id === 'node1-manager');
     const earned = manager((await call('GET', `/sessions/${oldSession}/progress?lesson=swarm-init`, cy.token)).body);
     expect(earned).toMatchObject({ passed: true, earnedAt: expect.any(String) });
 

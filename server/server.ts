@@ -95,6 +95,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db), metrics);
   await sessions.start();
   metrics.observeCensus(() => sessions.census());
+  if (fleet) metrics.observeEngines(() => fleet.backend.census());
   const library = await LessonLibrary.open(lessonFolders(config), { watch: config.watchLessons, log });
   const lessons = library.lessons;
   let url = config.publicUrl ?? '';

@@ -70,6 +70,11 @@ export class FleetNodeBackend implements NodeBackend {
     });
   }
 
+  /** Each engine's state, sessions and nodes from this server's own bookkeeping (no engine call: the metrics read it). */
+  census(): Array<{ name: string; state: EngineLoad['state']; sessions: number; nodes: number }> {
+    return this.registry.list().map((engine) => ({ name: engine.name, state: engine.health.state(), sessions: this.sessionsOn(engine.name).length, nodes: this.nodesOn(engine.name) }));
+  }
+
   private nodesOn(engine: string): number {
     let nodes = 0;
     for (const place of this.sessions.values()) if (place.engine === engine) nodes += place.nodes;

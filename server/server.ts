@@ -138,7 +138,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       ...checks.routers,
       ...lessonRoutes.routers,
       ['', classroomRouter(classroom.classroom, sessions, hub)],
-      ...(fleet ? [['/instructor/engines', fleetRouter(fleet, classroom.auth)] as [string, Router]] : []),
+      ...(fleet ? [['/instructor/engines', fleetRouter(fleet, classroom.auth, lessons)] as [string, Router]] : []),
       ['/instructor', instructorRouter({ sessions, checks: checks.runner, auth, classroom: classroom.classroom, grading, hub })],
     ],
   });

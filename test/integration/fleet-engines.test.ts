@@ -73,6 +73,9 @@ describe('sessions over three TLS engines', () => {
     const engines = (await call('GET', '/instructor/engines', instructor)).body.engines;
     expect(engines.map((e: { name: string; state: string; nodes: number; freeNodes: number }) => [e.name, e.state, e.nodes, e.freeNodes])).toEqual([['a', 'up', 2, 2], ['b', 'up', 1, 3], ['c', 'up', 1, 3]]);
     await call('DELETE', `/sessions/${selfPaced.id}`, selfPaced.token);
+    // Room left: a, b and c take 4 nodes each; 3 are used by the class, so 9 more single-node learners fit.
+    expect((await call('GET', '/instructor/engines/fit?lesson=swarm-init&learners=9', instructor)).body).toMatchObject({ fit: 9, fits: true });
+    expect((await call('GET', '/instructor/engines/fit?lesson=swarm-init&learners=10', instructor)).body).toMatchObject({ fits: false, warning: expect.stringContaining('room for 9 learners') });
     console.log(`fleet figures: a learner's single-node session on a TLS engine ready in ${Math.round(joinMs)} ms (mean of 3)`);
   });
 

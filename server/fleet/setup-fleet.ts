@@ -37,7 +37,8 @@ export async function setupFleet(config: Config, db: Db, log: Logger): Promise<F
         registry.onHealthChange((engine, change) => {
           if (change === 'down') void moveSessionsOff(engine);
           // Back up: whatever its moved (or ended) sessions left there goes.
-          else void backend.sweepEngine(engine, new Set(sessions.ids())).then(
+          // Warm sessions are not in `sessions` yet, but the fleet knows them: only what it has forgotten goes.
+          else void backend.sweepEngine(engine, new Set([...sessions.ids(), ...backend.sessionsOn(engine)])).then(
             (removed) => (removed.containers || removed.networks) && log.info({ engine, ...removed }, 'removed what moved sessions left on an engine that came back'),
             (error) => log.warn({ err: error, engine }, 'could not sweep an engine that came back'),
           );

@@ -91,8 +91,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     if (stale.unmarked.length) log.warn({ chains: stale.unmarked }, 'node fences of an unknown owner refuse host ports to nodes on this subnet pool; remove them with iptables if no server uses them');
     await fence.install();
   }
-  else if (backend.kind === 'docker' && !fleet) log.warn('nodes.fence is false: nodes can reach the host, the metadata range and the internet');
-  else if (fleet && !fence) log.warn('no engine is on this host: install the node fence on each Docker host yourself (docs/scaling.md)');
+  else if (fleet && !fleet.registry.list().some((e) => e.local)) log.warn('no engine is on this host: install the node fence on each Docker host yourself (docs/scaling.md)');
+  else if (backend.kind === 'docker') log.warn('nodes.fence is false: nodes can reach the host, the metadata range and the internet');
   const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db), metrics);
   await sessions.start();
   metrics.observeCensus(() => sessions.census());

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL, sessionLabels } from '../../server/engine/labels.js';
 import type { RunningServer } from '../../server/server.js';
 import { startSimulatedEngines, until, type SimulatedEngine } from '../support/simulated-engines.js';
+import { TerminalClient } from '../support/terminal-client.js';
 import { startTestServer } from '../support/test-server.js';
 
 /**
@@ -83,6 +84,27 @@ describe('sessions over three TLS engines', () => {
     const ran = await call('POST', `/sessions/${learners[1].session.id}/nodes/node1/exec`, learners[1].token, { command: 'hostname; docker info --format "{{.ServerVersion}}"' });
     expect(ran.status).toBe(200);
     expect(ran.body.output.split('\n')[0]).toBe('node1');
+  });
+
+  it('opens a terminal and proxies an app through a remote engine (no route to its session network from here)', async () => {
+    const bob = learners[1];
+    const term = await TerminalClient.open(server.url, bob.session.id, 'node1', { token: bob.token });
+    term.type('echo "$((6 * 7)) on $(hostname)"\r');
+    await term.waitFor('42 on node1');
+    await term.close();
+
+    const serve = await call('POST', `/sessions/${bob.session.id}/nodes/node1/exec`, bob.token, { command: 'mkdir -p /tmp/www && echo hello-from-b > /tmp/www/index.html && busybox httpd -p 8080 -h /tmp/www && echo serving' });
+    expect(serve.body.output.trim()).toBe('serving');
+    const started = Date.now();
+    const link = await fetch(`${server.url}/api/sessions/${bob.session.id}/nodes/node1/ports/8080/?token=${encodeURIComponent(bob.token)}`, { redirect: 'manual' });
+    expect(link.status).toBe(302);
+    const onAppOrigin = await fetch(link.headers.get('location')!, { redirect: 'manual' });
+    expect(onAppOrigin.status).toBe(302);
+    const cookie = (onAppOrigin.headers.get('set-cookie') ?? '').split(';')[0];
+    const app = await fetch(new URL(onAppOrigin.headers.get('location')!, server.appsUrl), { headers: { cookie } });
+    expect(app.status).toBe(200);
+    expect((await app.text()).trim()).toBe('hello-from-b');
+    console.log(`fleet figures: an app page through the engine API (exec'd nc) in ${Date.now() - started} ms, link and cookie redirects included`);
   });
 
   it('drains an engine: no new sessions there until it is undrained; its sessions keep running', async () => {

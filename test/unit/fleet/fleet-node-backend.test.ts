@@ -70,6 +70,18 @@ describe('FleetNodeBackend', () => {
     expect((await backend.views()).map((v) => [v.name, v.sessions, v.nodes, v.freeNodes])).toEqual([['a', 3, 5, 4], ['b', 1, 3, 6], ['c', 1, 3, 6]]);
   });
 
+  it('reaches a local engine\'s nodes directly and a remote engine\'s through its API', async () => {
+    const { registry, backend, sessions } = fleet();
+    await registry.pingAll();
+    const onA = sessions.find((await sessions.create({ template: 'single', swarm: false }, learner(1))).id)!;
+    const onB = sessions.find((await sessions.create({ template: 'single', swarm: false }, learner(2))).id)!;
+    expect([engineOfNodes(backend, sessions, onA.id), engineOfNodes(backend, sessions, onB.id)]).toEqual([['a'], ['b']]);
+    expect([...sessions.engineAddresses(onA)!.keys()]).toEqual(['node1']);
+    expect([...sessions.engineAddresses(onB)!.keys()]).toEqual([]);
+    expect(sessions.nodePortOpener(onA, 'node1')).toBeUndefined();
+    expect(sessions.nodePortOpener(onB, 'node1')).toBeTypeOf('function');
+  });
+
   it('routes every call of a session to its engine, and a restart finds the engines in the store', async () => {
     const first = fleet();
     await first.registry.pingAll();

@@ -7,6 +7,11 @@ import type { EngineRegistry, FleetEngine } from './engine-registry.js';
 import { chooseEngine, freeNodes, type EngineLoad } from './placement.js';
 import type { Placement, PlacementStore } from './placement-store.js';
 
+/** Bounds on calls to an engine: a quick one, and a node's start (its daemon has a minute to come up). */
+const CALL_MS = 15_000;
+const QUICK_MS = 5_000;
+const NODE_START_MS = 120_000;
+
 /** A session as the fleet knows it: its engine, and the node places it holds there (planned or started). */
 interface SessionPlace {
   engine: string;
@@ -99,7 +104,7 @@ export class FleetNodeBackend implements NodeBackend {
     const name = chooseEngine(loads, hint.nodes, this.nodeMemoryMb, hint.spread ? 'spread' : 'pack');
     this.sessions.set(sessionId, { engine: name, nodes: hint.nodes });
     try {
-      const network = await this.engine(name).backend.createNetwork(sessionId);
+      const network = await this.bounded(name, this.engine(name).backend.createNetwork(sessionId), CALL_MS, 'make the session network');
       this.remember(network.id, sessionId, 'network', name);
       this.log.debug({ session: sessionId, engine: name, strategy: hint.spread ? 'spread' : 'pack' }, 'session placed');
       return network;
@@ -113,7 +118,7 @@ export class FleetNodeBackend implements NodeBackend {
     const placement = this.resources.get(network.id);
     if (!placement) return;
     // A down engine keeps the network until its sweep; the session is over for the fleet either way.
-    if (this.registry.state(placement.engine) !== 'down') await this.engine(placement.engine).backend.removeNetwork(network);
+    if (this.registry.state(placement.engine) !== 'down') await this.bounded(placement.engine, this.engine(placement.engine).backend.removeNetwork(network), CALL_MS, 'remove a network').catch((error) => this.log.warn({ err: error, engine: placement.engine }, 'a network is left for the engine\'s next sweep'));
     this.forget(network.id);
     this.sessions.delete(placement.sessionId);
     this.store.removeSession(placement.sessionId);
@@ -122,7 +127,7 @@ export class FleetNodeBackend implements NodeBackend {
   async createNode(sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle> {
     const place = this.sessions.get(sessionId);
     if (!place) throw new Error(`session ${sessionId} has no engine (its network was not made by the fleet)`);
-    const handle = await this.reachable(place.engine).backend.createNode(sessionId, network, name);
+    const handle = await this.bounded(place.engine, this.reachable(place.engine).backend.createNode(sessionId, network, name), NODE_START_MS, `start ${name}`);
     this.remember(handle.id, sessionId, 'node', place.engine);
     // A node added later than the plan takes one more place.
     const started = [...this.resources.values()].filter((p) => p.sessionId === sessionId && p.kind === 'node').length;
@@ -134,7 +139,7 @@ export class FleetNodeBackend implements NodeBackend {
     const placement = this.resources.get(node.id);
     if (!placement) return;
     // A down engine's nodes stay where they are; the engine's sweep removes them when it answers again.
-    if (this.registry.state(placement.engine) !== 'down') await this.engine(placement.engine).backend.removeNode(node);
+    if (this.registry.state(placement.engine) !== 'down') await this.bounded(placement.engine, this.engine(placement.engine).backend.removeNode(node), CALL_MS, 'remove a node').catch((error) => this.log.warn({ err: error, engine: placement.engine }, 'a node is left for the engine\'s next sweep'));
     this.forget(node.id);
     const place = this.sessions.get(placement.sessionId);
     if (place && place.nodes > 0) place.nodes -= 1;
@@ -143,15 +148,17 @@ export class FleetNodeBackend implements NodeBackend {
   async isRunning(node: NodeHandle): Promise<boolean> {
     const engine = this.resources.get(node.id)?.engine;
     if (!engine || this.registry.state(engine) === 'down') return false;
-    return this.engine(engine).backend.isRunning(node);
+    return this.bounded(engine, this.engine(engine).backend.isRunning(node), QUICK_MS, 'inspect a node').catch(() => false);
   }
 
   exec(node: NodeHandle, command: string, limits: ExecLimits) {
-    return this.reachable(this.engineOfNode(node)).backend.exec(node, command, limits);
+    const engine = this.engineOfNode(node);
+    return this.bounded(engine, this.reachable(engine).backend.exec(node, command, limits), limits.timeoutMs + CALL_MS, 'run a command');
   }
 
   openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess> {
-    return this.reachable(this.engineOfNode(node)).backend.openTerminal(node, size);
+    const engine = this.engineOfNode(node);
+    return this.bounded(engine, this.reachable(engine).backend.openTerminal(node, size), CALL_MS, 'open a terminal');
   }
 
   /** A node on the server's own host is routed to directly; one on a remote engine is not (its bridge is there). */
@@ -161,7 +168,8 @@ export class FleetNodeBackend implements NodeBackend {
 
   /** A node's port through its engine's API: `nc` in the node connects to its own address, as the direct route would. */
   openPort(node: NodeHandle, port: number): Promise<Duplex> {
-    return this.reachable(this.engineOfNode(node)).engine.execStream(node.id, ['nc', '-N', node.address, String(port)]);
+    const engine = this.engineOfNode(node);
+    return this.bounded(engine, this.reachable(engine).engine.execStream(node.id, ['nc', '-N', node.address, String(port)]), CALL_MS, 'reach a port');
   }
 
   /** The engine a node lives on (the port proxy and the checks ask, to reach it through the engine's API). */
@@ -220,11 +228,35 @@ export class FleetNodeBackend implements NodeBackend {
     return engine;
   }
 
+  /**
+   * A call to an engine, given up after `ms`: a host that stops answering (paused, cut off) holds a request
+   * forever, and the pings only mark it down after a few seconds, so calls already on their way need a bound.
+   */
+  private bounded<T>(engine: string, call: Promise<T>, ms: number, what: string): Promise<T> {
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error(`the Docker host ${engine} did not ${what} within ${Math.round(ms / 1000)} s`));
+      }, ms);
+    });
+    return Promise.race([call, deadline])
+      .catch((error: Error) => {
+        if (timedOut) this.log.warn({ engine, err: error }, 'a call to an engine was given up');
+        if (timedOut || this.registry.state(engine) === 'down') throw this.downError(engine);
+        throw error;
+      })
+      .finally(() => clearTimeout(timer));
+  }
+
   /** The engine, or a clear 503 when it is down: a call to a host that does not answer would only hang. */
   private reachable(name: string): FleetEngine {
-    if (this.registry.state(name) === 'down') {
-      throw new HttpError(503, 'engine_down', `the Docker host running this session (${name}) is not answering; your progress is kept, and a new session on another host can take over`);
-    }
+    if (this.registry.state(name) === 'down') throw this.downError(name);
     return this.engine(name);
+  }
+
+  private downError(name: string): HttpError {
+    return new HttpError(503, 'engine_down', `the Docker host running this session (${name}) is not answering; your progress is kept, and a new session on another host can take over`);
   }
 }

@@ -18,6 +18,28 @@ const strictBoolean = z
 
 const IPV4_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/(\d|[12]\d|3[0-2])$/;
 
+/**
+ * One Docker engine of the fleet: `local` (the socket, or DOCKER_HOST), `unix:///path`, `tcp://host:port` (with
+ * `tls` client certificate paths: the engine's API is root on that host, so never without TLS beyond a lab), or
+ * `ssh://user@host` (the ssh agent's keys). Limits bound what the server places there; unset, the engine's memory decides.
+ */
+const EngineSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes'),
+    address: z.string().regex(/^(local|unix:\/\/\/.+|tcp:\/\/[^/\s]+|ssh:\/\/[^/\s]+)$/, 'local, unix:///path, tcp://host:port or ssh://user@host'),
+    tls: z.object({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    limits: z
+      .object({
+        /** Nodes this engine may hold at once. */
+        nodes: z.coerce.number().int().min(1).optional(),
+        /** Memory (MiB) this engine's nodes may take in all, counted by their memory limits. */
+        memoryMb: z.coerce.number().int().min(128).optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
 const ConfigSchema = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -148,11 +170,26 @@ const ConfigSchema = z
     watchLessons: strictBoolean.default(true),
     /** When set, `GET /metrics` needs `Authorization: Bearer <this>` (docs/operations.md). */
     metricsToken: z.string().min(16, 'the metrics token needs at least 16 characters').optional(),
+
+    // Several Docker engines (issue 11, docs/scaling.md). Empty: the one engine of DOCKER_HOST or the local socket.
+    /** The Docker engines sessions are placed on; each session's nodes all live on one of them. */
+    engines: z.array(EngineSchema).default([]),
+    fleet: z
+      .object({
+        /** How often every engine is pinged. */
+        pingSeconds: z.coerce.number().min(0.2).max(300).default(5),
+        /** A ping that takes longer than this has failed. */
+        pingTimeoutSeconds: z.coerce.number().min(0.1).max(60).default(3),
+        /** Failed pings in a row before an engine is marked down (and its learners are moved). */
+        failuresBeforeDown: z.coerce.number().int().min(1).max(100).default(3),
+      })
+      .prefault({}),
   })
   .strict();
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
+export type EngineConfig = Readonly<z.infer<typeof EngineSchema>>;
 
 /** Environment variable → config path. Kept explicit so `docs/` can list them. */
 export const ENV_KEYS: Record<string, string> = {
@@ -265,6 +302,11 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; overrides?: Confi
   if (config.sessions.idleMinutes > config.sessions.maxMinutes) {
     throw new ConfigError('invalid configuration:\n  sessions.idleMinutes: must not exceed sessions.maxMinutes');
   }
+  const names = config.engines.map((engine) => engine.name);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated) throw new ConfigError(`invalid configuration:\n  engines: the name ${repeated} is used twice`);
+  const tlsOverPlainTcp = config.engines.find((engine) => engine.tls && !engine.address.startsWith('tcp://'));
+  if (tlsOverPlainTcp) throw new ConfigError(`invalid configuration:\n  engines.${tlsOverPlainTcp.name}.tls: TLS certificates go with a tcp:// address`);
   return deepFreeze({ ...config, dataDir: resolve(config.dataDir) });
 }
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -23,6 +24,8 @@ import { countFailures } from './metrics/count-failures.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { routeClass } from './metrics/route-class.js';
 import { DockerNodeBackend } from './nodes/docker-node-backend.js';
+import { setupFleet, type FleetSetup } from './fleet/setup-fleet.js';
+import { fleetRouter } from './http/fleet-routes.js';
 import { LocalNodeBackend } from './nodes/local-node-backend.js';
 import { nodeFenceFor, processEnded, sweepStaleFences } from './nodes/node-fence.js';
 import type { NodeBackend } from './nodes/node-backend.js';
@@ -50,6 +53,8 @@ export interface RunningServer {
   metrics: PrometheusMetrics;
   /** The served lessons, live: edits to a watched lesson file show up here. */
   lessons: LessonLibrary;
+  /** The engines sessions are placed on, when the config names several (config `engines`). */
+  fleet?: FleetSetup;
   /** Stops serving. Sessions end unless `keepSessions` (a restart then takes them back). */
   close(options?: { keepSessions?: boolean }): Promise<void>;
 }
@@ -69,24 +74,29 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const log = options.log ?? createLogger(config.logLevel);
   const engine = options.engine ?? new DockerEngine();
   const metrics = new PrometheusMetrics();
-  const bareBackend = options.backend ?? (config.localProvider ? new LocalNodeBackend(config) : new DockerNodeBackend(engine, config, log));
+  const db = openDatabase(join(config.dataDir, 'workshop.db'));
+  // Configured engines: sessions are placed over them (server/fleet); otherwise the one engine, as always.
+  const fleet = !options.backend && !config.localProvider && config.engines.length ? await setupFleet(config, db, log) : undefined;
+  const bareBackend = options.backend ?? fleet?.backend ?? (config.localProvider ? new LocalNodeBackend(config) : new DockerNodeBackend(engine, config, log));
   // Every engine call of a session goes through the backend: failures are counted there (a full server is not one).
   const backend = countFailures(bareBackend, (operation, error) => {
     if (!(error instanceof CapacityError)) metrics.engineCallFailed(operation);
   });
   // The host firewall around session networks goes up before any node can start (or be taken back).
-  const fence = backend.kind === 'docker' ? nodeFenceFor(config) : undefined;
+  // With several engines, only one on this host has session networks here to fence.
+  const fence = backend.kind === 'docker' && (!fleet || fleet.registry.list().some((e) => e.local)) ? nodeFenceFor(config) : undefined;
   if (fence) {
     const stale = await sweepStaleFences(config.subnetPool, config.instance, async (owner) => processEnded(owner.pid) && (await engine.listContainers(owner.instance)).length === 0);
     if (stale.removed.length) log.info({ instances: stale.removed }, 'removed the node fences of servers that are gone');
     if (stale.unmarked.length) log.warn({ chains: stale.unmarked }, 'node fences of an unknown owner refuse host ports to nodes on this subnet pool; remove them with iptables if no server uses them');
     await fence.install();
   }
+  else if (fleet && !fleet.registry.list().some((e) => e.local)) log.warn('no engine is on this host: install the node fence on each Docker host yourself (docs/scaling.md)');
   else if (backend.kind === 'docker') log.warn('nodes.fence is false: nodes can reach the host, the metadata range and the internet');
-  const db = openDatabase(join(config.dataDir, 'workshop.db'));
   const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db), metrics);
   await sessions.start();
   metrics.observeCensus(() => sessions.census());
+  if (fleet) metrics.observeEngines(() => fleet.backend.census());
   const library = await LessonLibrary.open(lessonFolders(config), { watch: config.watchLessons, log });
   const lessons = library.lessons;
   let url = config.publicUrl ?? '';
@@ -98,6 +108,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   checks.runner.hideHelpWhen((lessonId, owner) => classroom.classroom.helpHiddenForOwner(lessonId, owner));
   checks.schedule(classroom.classroom);
   checks.runner.onRun(({ run }) => metrics.checksRan(run.durationMs / 1000, run.passed));
+  fleet?.failOver(sessions, (learnerId, reason) => classroom.classroom.moveLearner(learnerId, reason));
   // Browsers' websockets are accepted from the workshop's own origin only (and its public URL behind a proxy).
   const terminals = setupTerminals(sessions, log, { watch: classroom.watch, allowedOrigins: config.publicUrl ? [config.publicUrl] : [], metrics });
   metrics.observeTerminals(() => terminals.hub.size);
@@ -130,12 +141,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     access: sessionAccess(config),
     staticDir: new URL('../client/dist/', import.meta.url).pathname,
     apiRouters: [
-      ['/health', healthRouter({ engine: backend.kind === 'docker' ? engine : undefined, nodeImage: config.images.node, db })],
+      ['/health', healthRouter({ engine: backend.kind === 'docker' ? (fleet?.registry.list()[0].engine ?? engine) : undefined, nodeImage: config.images.node, db })],
       ['/lesson-changes', lessonChangesRouter(hub)],
       ['/sessions', statusRouter(sessions)],
       ...checks.routers,
       ...lessonRoutes.routers,
       ['', classroomRouter(classroom.classroom, sessions, hub)],
+      ...(fleet ? [['/instructor/engines', fleetRouter(fleet, classroom.auth, lessons)] as [string, Router]] : []),
       ['/instructor', instructorRouter({ sessions, checks: checks.runner, auth, classroom: classroom.classroom, grading, hub })],
     ],
   });
@@ -184,8 +196,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     log,
     metrics,
     lessons: library,
+    ...(fleet ? { fleet } : {}),
     async close(closeOptions = {}) {
       library.close();
+      fleet?.close();
       terminals.close();
       checks.close();
       classroom.close();

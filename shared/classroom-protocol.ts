@@ -113,3 +113,18 @@ export type LearnerMessage =
   /** The instructor revealed the hidden solutions: the page fetches them. */
   | { type: 'solutions-revealed' }
   | { type: 'session-extended'; expiresAt: string };
+
+/** One Docker engine of several (server/fleet), as the instructor's dashboard and `GET /api/instructor/engines` show it. */
+export interface EngineView {
+  name: string;
+  /** `up` takes new sessions; `draining` keeps its sessions and takes none; `down` does not answer. */
+  state: 'up' | 'down' | 'draining';
+  /** Why it is down, when it is. */
+  reason?: string;
+  sessions: number;
+  nodes: number;
+  /** How many more nodes fit there now. */
+  freeNodes: number;
+  memoryMb: number;
+  cpus?: number;
+}

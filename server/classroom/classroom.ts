@@ -376,6 +376,27 @@ export class Classroom {
   }
 
   /**
+   * A new session for a learner whose Docker host stopped answering (server/fleet): placed on another engine,
+   * the lesson's steps before the learner's are replayed from their solutions (catch-up.ts), and what the
+   * learner earned stays earned (results are kept by learner, not by session). The page is told first.
+   */
+  async moveLearner(id: string, reason: string): Promise<void> {
+    const learner = this.learner(id);
+    await this.exclusively(learner.id, learner.displayName, async () => {
+      const old = learner.sessionId;
+      const lessonId = learner.lesson ?? this.event(learner.eventId).lessons[0];
+      if (old) this.tellLearner(old, { type: 'message', text: `${reason}: a new session is being prepared on another host, with your earlier steps replayed; your progress is kept.`, at: new Date(this.now()).toISOString() });
+      const created = await this.startSession(learner, lessonId);
+      await catchUp(this.deps.sessions, this.deps.sessions.find(created.id)!, lessonById(this.deps.lessons, lessonId), 0, learner.step);
+      if (old) {
+        this.tellLearner(old, { type: 'session-reset', sessionId: created.id });
+        await this.deps.sessions.end(old, reason);
+      }
+      this.deps.hub.publish(eventChannel(learner.eventId), { type: 'learner', learner: this.row(learner) });
+    });
+  }
+
+  /**
    * "Skip to this step": the server runs the solutions of the steps after the last one the learner completed
    * (every check earned, or skipped before) up to `step` in their nodes (catch-up.ts), marks those steps skipped
    * (their checks are never earned; reports say skipped), and moves the learner to `step`. Where the page says

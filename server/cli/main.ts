@@ -1,3 +1,5 @@
+import { capacityCommand } from './capacity.js';
+import { enginesCommand } from './engines.js';
 import { gradeCommand } from './grade.js';
 import { lintCommand } from './lint.js';
 import { createProgram } from './program.js';
@@ -10,6 +12,8 @@ const program = createProgram({
   grade: gradeCommand,
   lint: (dir) => lintCommand(dir),
   prove: (lesson, options) => proveCommand(lesson, options),
+  capacity: (options) => capacityCommand(options),
+  engines: (action) => enginesCommand(action),
 });
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ConfigInput } from '../config.js';
+import type { CapacityOptions } from './capacity.js';
+import type { EngineAction } from './engines.js';
 import type { gradeCommand } from './grade.js';
 import type { ProveOptions } from './prove.js';
 
@@ -18,6 +20,10 @@ export interface Actions {
   lint(dir: string | undefined): Promise<number>;
   /** Returns the exit code. */
   prove(lesson: string, options: ProveOptions): Promise<number>;
+  /** Returns the exit code. */
+  capacity(options: CapacityOptions): Promise<number>;
+  /** Returns the exit code. */
+  engines(action: EngineAction): Promise<number>;
 }
 
 /** `workshop serve`'s options as configuration: they win over the config file and the environment. */
@@ -92,6 +98,33 @@ export function createProgram(actions: Actions): Command {
     .option('--lessons-dir <dir>', 'where the lessons are (docker-host mode)')
     .option('--lang <language>', 'language of the findings: en or ko', 'en')
     .action((options: Parameters<Actions['grade']>[0]) => actions.grade(options));
+
+  program
+    .command('capacity')
+    .description('how many learners of a lesson fit on the configured Docker engines (docs/scaling.md)')
+    .requiredOption('--lesson <id>', 'lesson id, e.g. services')
+    .option('--learners <n>', 'the class size: exit 1 with a warning when it does not fit', (value) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a number of learners from 1');
+      return n;
+    })
+    .option('--measure', "start one learner's cluster on the first engine and measure it (about 20 s), instead of the benchmark figures")
+    .action(async (options: CapacityOptions) => {
+      process.exitCode = await actions.capacity(options);
+    });
+
+  program
+    .command('engines')
+    .description("a running server's Docker engines: list them, or drain one (no new sessions) and bring it back")
+    .argument('[action]', 'list, drain or undrain', 'list')
+    .argument('[engine]', 'the engine to drain or undrain')
+    .requiredOption('--server <url>', 'the workshop server', httpUrl)
+    .addOption(new Option('--token <token>', "the instructor's token (POST /api/instructor/login)").env('WORKSHOP_INSTRUCTOR_TOKEN').makeOptionMandatory())
+    .action(async (action: string, engine: string | undefined, options: { server: string; token: string }) => {
+      if (!['list', 'drain', 'undrain'].includes(action)) throw new InvalidArgumentError('the action is list, drain or undrain');
+      if (action !== 'list' && !engine) throw new InvalidArgumentError(`${action} needs the engine's name`);
+      process.exitCode = await actions.engines({ action: action as EngineAction['action'], ...(engine ? { engine } : {}), ...options });
+    });
 
   return program;
 }

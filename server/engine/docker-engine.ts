@@ -1,4 +1,4 @@
-import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import { Duplex, PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { LABEL } from './labels.js';
 import { DEFAULT_NODE_LOG, NODE_CAPABILITIES, nodeSeccompProfile, type NodeLogLimits } from './node-confinement.js';
@@ -80,6 +80,18 @@ export class DockerEngine {
     } catch (error) {
       throw new EngineUnavailableError(`no Docker engine answers (${(error as Error).message})`);
     }
+  }
+
+  /** The engine's host as it reports itself: memory (bytes), cores, and containers running (anybody's). */
+  async hostResources(): Promise<{ memoryBytes: number; cpus: number; containersRunning: number }> {
+    const info = (await this.docker.info()) as { MemTotal?: number; NCPU?: number; ContainersRunning?: number };
+    return { memoryBytes: info.MemTotal ?? 0, cpus: info.NCPU ?? 0, containersRunning: info.ContainersRunning ?? 0 };
+  }
+
+  /** Containers of any of our instances of one kind (nodes of other servers sharing the engine count for room). */
+  async countLabelled(kind: string, running = true): Promise<Array<{ instance: string; running: boolean }>> {
+    const list = await this.docker.listContainers({ all: !running, filters: { label: [`${LABEL.kind}=${kind}`] } });
+    return list.map((c) => ({ instance: c.Labels[LABEL.instance] ?? '', running: c.State === 'running' }));
   }
 
   /** How the engine manages cgroups: its driver (cgroupfs or systemd) and the cgroup version. */
@@ -318,6 +330,23 @@ export class DockerEngine {
       truncated,
       timedOut,
     };
+  }
+
+  /**
+   * A raw byte stream to a command in a container, without a TTY (which would rewrite the bytes): what is
+   * written goes to its stdin, its stdout comes back. Ending the writable side closes its stdin; the stream
+   * ends when the command does. The caller owns the stream.
+   */
+  async execStream(containerId: string, cmd: string[]): Promise<Duplex> {
+    const exec = await this.docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
+    const hijacked = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+    const stdout = new PassThrough();
+    this.docker.modem.demuxStream(hijacked, stdout, new PassThrough().resume());
+    hijacked.on('end', () => stdout.end());
+    hijacked.on('close', () => stdout.end());
+    const stream = Duplex.from({ readable: stdout, writable: hijacked });
+    stream.on('close', () => hijacked.destroy());
+    return stream;
   }
 
   /** Starts an interactive command with a TTY (a terminal); the caller owns the returned stream. */

@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
+import { nodeSocket } from './node-socket.js';
 import type { Duplex } from 'node:stream';
 import { NODE_NAME } from '../../shared/protocol.js';
 import { HttpError, badRequest, notFound } from '../errors.js';
@@ -123,8 +123,9 @@ export function createPortProxy(sessions: SessionManager, links: AppLinks, log: 
   function forward(req: IncomingMessage, res: ServerResponse, target: Target): void {
     const release = sessions.holdSocket(target.session);
     res.on('close', release);
+    const opener = sessions.nodePortOpener(target.session, target.app.node);
     const upstream = httpRequest(
-      { host: target.address, port: target.app.port, method: req.method, path: target.path, headers: upstreamHeaders(req, target), timeout: UPSTREAM_TIMEOUT_MS },
+      { host: target.address, port: target.app.port, method: req.method, path: target.path, headers: upstreamHeaders(req, target), timeout: UPSTREAM_TIMEOUT_MS, ...(opener ? { createConnection: () => nodeSocket(target.app.port, target.address, opener) } : {}) },
       (reply) => {
         res.writeHead(reply.statusCode ?? 502, downstreamHeaders(reply.headers, target));
         reply.pipe(res);
@@ -167,7 +168,7 @@ export function createPortProxy(sessions: SessionManager, links: AppLinks, log: 
       refuseUpgrade(socket, error);
       return;
     }
-    const upstream = connect(target.app.port, target.address);
+    const upstream = nodeSocket(target.app.port, target.address, sessions.nodePortOpener(target.session, target.app.node));
     // A node that takes the connection but never answers the upgrade does not hold the socket forever.
     upstream.setTimeout(UPSTREAM_TIMEOUT_MS, () => {
       if (upstream.bytesRead === 0) upstream.destroy(new Error('upstream timed out'));

@@ -1,6 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Census, SessionMetrics, SessionSource, SocketMetrics } from './metrics.js';
 
+/** One engine of several, as the metrics read it. */
+export interface EngineCensus {
+  name: string;
+  state: 'up' | 'draining' | 'down';
+  sessions: number;
+  nodes: number;
+}
+
 export interface MetricsOptions {
   /** Which engine this server's sessions run on; `local` until sessions can run on several engines. */
   engine?: string;
@@ -80,6 +88,36 @@ export class PrometheusMetrics implements SessionMetrics, SocketMetrics {
     labelNames: ['engine', 'operation'] as const,
     registers: [this.registry],
   });
+
+  private engines: (() => EngineCensus[]) | undefined;
+
+  private readonly engineUp = new Gauge({
+    name: 'workshop_engine_state',
+    help: 'Each configured engine (config `engines`): 1 for its current state (up, draining, down), 0 for the others.',
+    labelNames: ['engine', 'state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const engine of this.engines?.() ?? []) for (const state of ['up', 'draining', 'down'] as const) this.engineUp.set({ engine: engine.name, state }, engine.state === state ? 1 : 0);
+    },
+  });
+
+  private readonly engineLoad = new Gauge({
+    name: 'workshop_engine_load',
+    help: "Each configured engine's sessions and nodes (this server's, pooled and starting ones included).",
+    labelNames: ['engine', 'kind'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const engine of this.engines?.() ?? []) {
+        this.engineLoad.set({ engine: engine.name, kind: 'sessions' }, engine.sessions);
+        this.engineLoad.set({ engine: engine.name, kind: 'nodes' }, engine.nodes);
+      }
+    },
+  });
+
+  /** Where the per-engine gauges are read from, when sessions run on several engines. */
+  observeEngines(source: () => EngineCensus[]): void {
+    this.engines = source;
+  }
 
   constructor(options: MetricsOptions = {}) {
     this.engine = options.engine ?? 'local';

@@ -22,6 +22,13 @@ export interface TerminalProcess {
   exitCode?(): Promise<number | null>;
 }
 
+/** What placement on several engines (server/fleet) may know of a session being started; one engine ignores it. */
+export interface PlacementHint {
+  nodes: number;
+  /** An event's learner (spread over engines) rather than a self-paced session (packed). */
+  spread: boolean;
+}
+
 export interface ExecLimits {
   timeoutMs: number;
   maxOutputBytes: number;
@@ -34,7 +41,7 @@ export interface ExecLimits {
  */
 export interface NodeBackend {
   readonly kind: 'docker' | 'local';
-  createNetwork(sessionId: string): Promise<SessionNetwork>;
+  createNetwork(sessionId: string, hint?: PlacementHint): Promise<SessionNetwork>;
   removeNetwork(network: SessionNetwork): Promise<void>;
   /** Starts a node and resolves once it takes commands. Cleans up after itself when it fails. */
   createNode(sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle>;
@@ -42,6 +49,13 @@ export interface NodeBackend {
   isRunning(node: NodeHandle): Promise<boolean>;
   exec(node: NodeHandle, command: string, limits: ExecLimits): Promise<ExecResult>;
   openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess>;
+  /**
+   * Whether this server has a route to the node's address (its session network is on this host). Unset: it has.
+   * A node it has no route to is reached through its engine's API (`openPort`), and read by exec.
+   */
+  reachesDirectly?(node: NodeHandle): boolean;
+  /** A byte stream to a TCP port of the node, through its engine's API (an exec'd `nc` in the node). */
+  openPort?(node: NodeHandle, port: number): Promise<Duplex>;
   /**
    * Removes every node and network of this server instance whose session is not in `live`, except the nodes
    * listed in `keepNodes` (by id): nodes a session took from the generic pool still carry the pool's label.

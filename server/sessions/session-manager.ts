@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { CreateSessionRequest, CreatedSessionView, ExecResultView, NodeRole, NodeView, SessionView, TemplateName } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { CapacityError, HttpError, notFound } from '../errors.js';
@@ -209,7 +210,7 @@ export class SessionManager {
     this.consumeEventNodes(waiting.length);
     let prepared: PreparedSession;
     try {
-      prepared = pooled ?? (await this.prepare(planned, template, request.swarm, false, waiting));
+      prepared = pooled ?? (await this.prepare(planned, template, request.swarm, false, waiting, owner !== undefined));
     } catch (error) {
       this.metrics?.sessionStarted((this.now() - started) / 1000, 'failed', 'cold');
       throw error;
@@ -231,8 +232,10 @@ export class SessionManager {
   /**
    * Starts a session's network and nodes (and its swarm), or leaves nothing behind and frees its place.
    * `waiting` are nodes taken from the generic pool, adopted in place of starting as many.
+   * `spread`: with several engines, an event's learner (and the pool, which serves classes) goes where there
+   * is most room; a self-paced session fills the fullest engine that fits.
    */
-  private async prepare(planned: PlannedNode[], template: string, swarm: boolean, pooled = false, waiting: NodeHandle[] = []): Promise<PreparedSession> {
+  private async prepare(planned: PlannedNode[], template: string, swarm: boolean, pooled = false, waiting: NodeHandle[] = [], spread = pooled): Promise<PreparedSession> {
     let reservation: Reservation;
     try {
       // The pool only fills free room; a learner's request may evict pooled sessions to make room.
@@ -248,7 +251,7 @@ export class SessionManager {
     this.starting.nodes += planned.length;
     try {
       const t0 = this.now();
-      network = await this.backend.createNetwork(id);
+      network = await this.backend.createNetwork(id, { nodes: planned.length, spread });
       const started = await Promise.allSettled(planned.map((node, index) => this.placeNode(id, network!, node.name, waiting[index])));
       started.forEach((result, index) => {
         if (result.status === 'fulfilled') nodes.push({ ...result.value, role: planned[index].role });
@@ -462,7 +465,20 @@ export class SessionManager {
    */
   engineAddresses(session: Session): ReadonlyMap<string, string> | undefined {
     if (this.backend.kind !== 'docker') return undefined;
-    return new Map([...session.nodes.values()].map((node) => [node.name, node.address]));
+    // A node on a remote engine is not routed from here (and its address may be a local network's): read by exec.
+    const direct = [...session.nodes.values()].filter((node) => this.backend.reachesDirectly?.(node) ?? true);
+    return new Map(direct.map((node) => [node.name, node.address]));
+  }
+
+  /**
+   * How the port proxy reaches a node's port when this server has no route to its network (a remote engine):
+   * a stream through the engine's API. Undefined: connect to `nodeAddress` directly.
+   */
+  nodePortOpener(session: Session, name: string): ((port: number) => Promise<Duplex>) | undefined {
+    const node = this.node(session, name);
+    const { backend } = this;
+    if (!backend.openPort || (backend.reachesDirectly?.(node) ?? true)) return undefined;
+    return (port) => backend.openPort!(node, port);
   }
 
   /** A session by id without a token check: for the instructor's routes and the classroom, which authorize on their own. */

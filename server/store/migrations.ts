@@ -182,4 +182,15 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE events ADD COLUMN solutions_revealed_at INTEGER;
   `,
+  // 9: several Docker engines (server/fleet): which engine holds each session's network and nodes, so every later
+  // call of a session, and a restart, goes to that engine.
+  `
+  CREATE TABLE engine_placements (
+    resource_id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('network', 'node')),
+    engine TEXT NOT NULL
+  );
+  CREATE INDEX engine_placements_session ON engine_placements (session_id);
+  `,
 ];

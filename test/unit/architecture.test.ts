@@ -13,7 +13,7 @@ const SERVER = fileURLToPath(new URL('../../server/', import.meta.url));
 const LAYERS: Array<[level: number, name: string, folders: string[]]> = [
   [0, 'base', ['config.ts', 'errors.ts', 'ids.ts', 'logger.ts', 'zod-message.ts', 'startup', 'metrics']],
   [1, 'engine', ['engine']],
-  [2, 'nodes', ['nodes', 'store', 'images']],
+  [2, 'nodes', ['nodes', 'store', 'images', 'fleet']],
   [3, 'domain', ['sessions', 'checks', 'lessons', 'classroom', 'grading', 'terminals', 'ports']],
   [4, 'http/ws', ['http']],
   [5, 'wiring', ['server.ts', 'main.ts', 'cli']],

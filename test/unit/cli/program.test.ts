@@ -12,6 +12,8 @@ function recorded(exitCodes: { lint?: number; prove?: number } = {}) {
     grade: async (options) => void calls.push(['grade', options]),
     lint: async (dir) => (calls.push(['lint', dir]), exitCodes.lint ?? 0),
     prove: async (lesson, options) => (calls.push(['prove', lesson, options]), exitCodes.prove ?? 0),
+    capacity: async (options) => (calls.push(['capacity', options]), 0),
+    engines: async (action) => (calls.push(['engines', action]), 0),
   };
   const errors: string[] = [];
   const program = createProgram(actions);
@@ -29,6 +31,20 @@ afterEach(() => {
 });
 
 describe('the workshop command line', () => {
+  it('capacity and engines: their options, and what they refuse', async () => {
+    const cli = recorded();
+    await cli.run('capacity', '--lesson', 'services', '--learners', '60', '--measure');
+    await cli.run('engines', 'drain', 'host2', '--server', 'http://localhost:8080', '--token', 't');
+    await cli.run('engines', '--server', 'http://localhost:8080', '--token', 't');
+    expect(cli.calls).toEqual([
+      ['capacity', { lesson: 'services', learners: 60, measure: true }],
+      ['engines', { action: 'drain', engine: 'host2', server: 'http://localhost:8080', token: 't' }],
+      ['engines', { action: 'list', server: 'http://localhost:8080', token: 't' }],
+    ]);
+    await expect(cli.run('capacity', '--lesson', 'services', '--learners', 'many')).rejects.toThrow();
+    await expect(cli.run('engines', 'drain', '--server', 'http://localhost:8080', '--token', 't')).rejects.toThrow(/drain needs the engine's name/);
+  });
+
   it('serve: --lessons (repeatable), --no-builtin and --no-watch become config overrides', async () => {
     const cli = recorded();
     await cli.run('serve', '--lessons', 'mine', '--lessons', '/srv/more', '--no-builtin', '--no-watch');

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { DockerEngine } from '../../server/engine/docker-engine.js';
 import { engineDeadlines } from '../../server/engine/engine-deadline.js';
+import { LABEL } from '../../server/engine/labels.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { apiClient, eventually } from '../support/test-server.js';
 
@@ -17,7 +18,8 @@ import { apiClient, eventually } from '../support/test-server.js';
  * the engine is down, and routes that do not need it answer at once; afterwards everything works again.
  */
 const INSTANCE = 't-chaos-hang';
-const READ_SECONDS = 1;
+// Long enough that a forced removal (the write deadline, 4×) finishes on a busy machine when the server closes.
+const READ_SECONDS = 2;
 const REAL_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice(7) : '/var/run/docker.sock';
 
 /** A unix socket in front of the real engine that can be switched to hang. */
@@ -67,6 +69,10 @@ afterAll(async () => {
   socket.forward();
   await server?.close();
   socket.close();
+  // Safety net should a removal have missed its deadline on a very busy machine (the next start's sweep would take it).
+  const docker = new Docker();
+  for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.instance}=${INSTANCE}`] } })) await docker.getContainer(c.Id).remove({ force: true });
+  for (const n of await docker.listNetworks({ filters: { label: [`${LABEL.instance}=${INSTANCE}`] } })) await docker.getNetwork(n.Id).remove();
 });
 
 async function timed<T>(call: () => Promise<T>): Promise<{ value: T; ms: number }> {

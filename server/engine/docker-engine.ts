@@ -67,6 +67,14 @@ export interface NetworkSummary {
 
 export { EngineTimeoutError, EngineUnavailableError } from './engine-deadline.js';
 
+/** A command or terminal asked of a container that is not running (a node killed or stopped): the learner's to fix, not a server error. */
+export class ContainerNotRunningError extends Error {
+  constructor(readonly containerId: string) {
+    super('the node is not running (it was stopped or killed): remove it and add a new one, or start a new session');
+    this.name = 'ContainerNotRunningError';
+  }
+}
+
 export class DockerEngine {
   readonly docker: Docker;
   private readonly deadlines: EngineDeadlines;
@@ -289,7 +297,7 @@ export class DockerEngine {
   async exec(containerId: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
     const exec = await this.call('attach', `an exec in container ${containerId}`, (abortSignal) =>
       this.docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: options.stdin !== undefined, Env: options.env, Tty: false, abortSignal }),
-    );
+    ).catch(notRunningAs(containerId));
     const stream = (await this.call('attach', `an exec in container ${containerId}`, (abortSignal) => exec.start({ hijack: true, stdin: options.stdin !== undefined, abortSignal }))) as Duplex;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -346,7 +354,7 @@ export class DockerEngine {
         ConsoleSize: [size.rows, size.cols],
         abortSignal,
       } as Docker.ExecCreateOptions),
-    );
+    ).catch(notRunningAs(containerId));
     const stream = (await this.call('attach', `a terminal in container ${containerId}`, (abortSignal) => exec.start({ hijack: true, stdin: true, Tty: true, abortSignal }))) as Duplex;
     return {
       stream,
@@ -387,6 +395,13 @@ export class DockerEngine {
 
 function statusOf(error: unknown): number | undefined {
   return (error as { statusCode?: number })?.statusCode;
+}
+
+/** The engine answers 409 to an exec in a container that is not running. */
+function notRunningAs(containerId: string) {
+  return (error: unknown): never => {
+    throw statusOf(error) === 409 ? new ContainerNotRunningError(containerId) : error;
+  };
 }
 
 function ignoreStatus(status: number) {

@@ -58,6 +58,8 @@ afterAll(async () => {
   if (notSafe) return;
   await startDockerd();
   await server?.close();
+  // Whatever a failed assertion left behind (a stopped node the next start's sweep would remove).
+  for (const c of await docker.listContainers({ all: true, filters: { label: [`${LABEL.instance}=${INSTANCE}`] } })) await docker.getContainer(c.Id).remove({ force: true });
 });
 
 describe.skipIf(notSafe !== undefined)('the engine restarted under a running server', () => {
@@ -83,14 +85,9 @@ describe.skipIf(notSafe !== undefined)('the engine restarted under a running ser
       expect(health.status).toBe(503);
       expect(health.body.failing).toContain('engine');
       expect((await api.call('GET', '/lessons')).status).toBe(200);
-      const view = await api.call('GET', `/sessions/${before.id}`, before.token);
-      expect(view.status).toBe(200);
-      expect(view.body.nodes[0].status).toBe('down');
       const refused = await api.call('POST', '/sessions', undefined, { template: 'single' });
       expect(refused.status).toBe(503);
       expect(refused.body.error.message).toBeTruthy();
-      // Still there while the engine is away: nothing is ended on an engine that does not answer.
-      expect(server.sessions.ids()).toContain(before.id);
     } finally {
       const starting = performance.now();
       await startDockerd();
@@ -99,7 +96,8 @@ describe.skipIf(notSafe !== undefined)('the engine restarted under a running ser
     const healthyAt = performance.now();
     await eventually(async () => (await api.call('GET', '/health')).status === 200, 30_000, 250);
     const healthyMs = Math.round(performance.now() - healthyAt);
-    // The restart stopped the session's node and its tmpfs state is gone: the session ends at the next sweep.
+    // dockerd stops every container before it exits, and a node's state is in its tmpfs: the session ends at a sweep
+    // (while dockerd is stopping, or once it answers again; never while it does not answer, see the unit test).
     await eventually(async () => (await api.call('GET', `/sessions/${before.id}`, before.token)).status === 404, 30_000, 250);
     expect(await docker.listContainers({ all: true, filters: { label: [`${LABEL.instance}=${INSTANCE}`, `${LABEL.session}=${before.id}`] } })).toEqual([]);
     // dockerd's restart keeps the DOCKER-USER chain's rules: the fence still stands between nodes and the host.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DockerEngine } from '../../../server/engine/docker-engine.js';
+import { ContainerNotRunningError, DockerEngine } from '../../../server/engine/docker-engine.js';
 import { EngineTimeoutError, EngineUnavailableError, engineDeadlines, withDeadline } from '../../../server/engine/engine-deadline.js';
 import { toHttpError } from '../../../server/http/error-body.js';
 
@@ -49,6 +49,13 @@ describe('withDeadline', () => {
     expect(http.code).toBe('engine_unavailable');
     expect(http.message).toBe('the Docker engine did not answer a container list within 2 s');
     expect(new EngineTimeoutError('x', 1)).toBeInstanceOf(EngineUnavailableError);
+  });
+
+  it('answers a command on a node that is not running with 409 and what to do', () => {
+    const http = toHttpError(new ContainerNotRunningError('abc'));
+    expect(http.status).toBe(409);
+    expect(http.code).toBe('node_down');
+    expect(http.message).toContain('the node is not running');
   });
 
   it('derives every kind’s deadline from the short one', () => {

@@ -65,6 +65,8 @@ const ConfigSchema = z
         /** Nodes starting at the same time; more wait in a queue (starting a daemon is CPU-bound). */
         concurrentNodeStarts: z.coerce.number().int().min(1).max(64).default(4),
         execTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(180),
+        /** Deadline of a short Docker Engine call (inspect, list); starting containers gets 4×, exec attach 2×, images 8× (server/engine/engine-deadline.ts). */
+        engineTimeoutSeconds: z.coerce.number().min(0.5).max(300).default(15),
         execMaxOutputBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
         commandMaxBytes: z.coerce.number().int().min(64).default(16 * 1024),
         /** Open files per node (soft and hard); must not exceed the engine's own hard limit. */
@@ -209,6 +211,7 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_NODE_CPUS: 'limits.nodeCpus',
   WORKSHOP_CONCURRENT_NODE_STARTS: 'limits.concurrentNodeStarts',
   WORKSHOP_EXEC_TIMEOUT_SECONDS: 'limits.execTimeoutSeconds',
+  WORKSHOP_ENGINE_TIMEOUT_SECONDS: 'limits.engineTimeoutSeconds',
   WORKSHOP_IDLE_MINUTES: 'sessions.idleMinutes',
   WORKSHOP_MAX_MINUTES: 'sessions.maxMinutes',
   WORKSHOP_POOL: 'sessions.pool',

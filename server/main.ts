@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type ConfigInput } from './config.js';
 import { DockerEngine, EngineUnavailableError } from './engine/docker-engine.js';
+import { engineDeadlines } from './engine/engine-deadline.js';
 import { ensureNodeImage } from './images/node-image-builder.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
@@ -12,7 +13,7 @@ async function main(overrides: ConfigInput): Promise<void> {
   const config = loadConfig({ env: process.env, overrides });
   const log = createLogger(config.logLevel, config.logFormat);
   mkdirSync(config.dataDir, { recursive: true });
-  const engine = new DockerEngine();
+  const engine = new DockerEngine(undefined, engineDeadlines(config.limits.engineTimeoutSeconds));
   if (config.localProvider) {
     log.warn('local provider: nodes are plain shells on this host, without any isolation (development only)');
   } else {

@@ -7,6 +7,7 @@ import { setupChecks, type ChecksSetup } from './checks/setup-checks.js';
 import { setupClassroom, type ClassroomSetup } from './classroom/setup-classroom.js';
 import { accessMode, appListenPort, sessionAccess, type Config } from './config.js';
 import { DockerEngine } from './engine/docker-engine.js';
+import { engineDeadlines } from './engine/engine-deadline.js';
 import { CapacityError } from './errors.js';
 import { Grading } from './grading/grading.js';
 import { createApp } from './http/app.js';
@@ -72,7 +73,7 @@ export interface ServerOptions {
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
-  const engine = options.engine ?? new DockerEngine();
+  const engine = options.engine ?? new DockerEngine(undefined, engineDeadlines(config.limits.engineTimeoutSeconds));
   const metrics = new PrometheusMetrics();
   const db = openDatabase(join(config.dataDir, 'workshop.db'));
   // Configured engines: sessions are placed over them (server/fleet); otherwise the one engine, as always.

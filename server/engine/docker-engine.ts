@@ -1,12 +1,13 @@
 import { Duplex, PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
+import { DEFAULT_ENGINE_DEADLINES, EngineUnavailableError, withDeadline, type EngineCallKind, type EngineDeadlines } from './engine-deadline.js';
 import { LABEL } from './labels.js';
 import { DEFAULT_NODE_LOG, NODE_CAPABILITIES, nodeSeccompProfile, type NodeLogLimits } from './node-confinement.js';
 
 /**
  * The one module that talks to the Docker Engine. Everything else sees plain
  * data and small handles, so sessions, checks and terminals can be tested
- * without Docker and the engine can be remote (DOCKER_HOST).
+ * without Docker and the engine can be remote (DOCKER_HOST). Every call has a deadline (engine-deadline.ts).
  */
 
 export interface ExecResult {
@@ -64,18 +65,33 @@ export interface NetworkSummary {
   labels: Record<string, string>;
 }
 
-export class EngineUnavailableError extends Error {}
+export { EngineTimeoutError, EngineUnavailableError } from './engine-deadline.js';
+
+/** A command or terminal asked of a container that is not running (a node killed or stopped): the learner's to fix, not a server error. */
+export class ContainerNotRunningError extends Error {
+  constructor(readonly containerId: string) {
+    super('the node is not running (it was stopped or killed): remove it and add a new one, or start a new session');
+    this.name = 'ContainerNotRunningError';
+  }
+}
 
 export class DockerEngine {
   readonly docker: Docker;
+  private readonly deadlines: EngineDeadlines;
 
-  constructor(docker: Docker = new Docker()) {
+  constructor(docker: Docker = new Docker(), deadlines: EngineDeadlines = DEFAULT_ENGINE_DEADLINES) {
     this.docker = docker;
+    this.deadlines = deadlines;
+  }
+
+  /** One engine call under its kind's deadline; `call` passes the signal on as dockerode's `abortSignal`. */
+  private call<T>(kind: EngineCallKind, operation: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    return withDeadline(operation, this.deadlines[kind], call);
   }
 
   async ping(): Promise<{ version: string; apiVersion: string }> {
     try {
-      const version = await this.docker.version();
+      const version = await this.call('read', 'a version request', (abortSignal) => (this.docker.version as (options: object) => Promise<Docker.DockerVersion>)({ abortSignal }));
       return { version: version.Version, apiVersion: version.ApiVersion };
     } catch (error) {
       throw new EngineUnavailableError(`no Docker engine answers (${(error as Error).message})`);
@@ -96,13 +112,13 @@ export class DockerEngine {
 
   /** How the engine manages cgroups: its driver (cgroupfs or systemd) and the cgroup version. */
   async cgroups(): Promise<{ driver: string; version: string }> {
-    const info = (await this.docker.info()) as { CgroupDriver?: string; CgroupVersion?: string };
+    const info = (await this.call('read', 'an info request', (abortSignal) => (this.docker.info as (options: object) => Promise<unknown>)({ abortSignal }))) as { CgroupDriver?: string; CgroupVersion?: string };
     return { driver: info.CgroupDriver ?? 'cgroupfs', version: info.CgroupVersion ?? '1' };
   }
 
   async imageLabels(tag: string): Promise<Record<string, string> | null> {
     try {
-      const info = await this.docker.getImage(tag).inspect();
+      const info = await this.call('read', `an inspect of image ${tag}`, () => this.docker.getImage(tag).inspect());
       return info.Config?.Labels ?? {};
     } catch (error) {
       if (statusOf(error) === 404) return null;
@@ -112,13 +128,13 @@ export class DockerEngine {
 
   /** Imports a root filesystem tarball as an image (like `docker import`). */
   async importImage(rootfsTar: Readable, repo: string, tag: string): Promise<void> {
-    const stream = await this.docker.importImage(rootfsTar, { repo, tag });
+    const stream = await this.call('image', 'an image import', (abortSignal) => this.docker.importImage(rootfsTar, { repo, tag, abortSignal }));
     await this.followProgress(stream, () => {});
   }
 
   /** Builds an image from a tar build context; progress lines go to onLine. */
   async buildImage(context: NodeJS.ReadableStream, tag: string, buildargs: Record<string, string>, labels: Record<string, string>, onLine: (line: string) => void): Promise<void> {
-    const stream = await this.docker.buildImage(context, { t: tag, buildargs, labels, rm: true, forcerm: true });
+    const stream = await this.call('image', 'an image build', (abortSignal) => this.docker.buildImage(context, { t: tag, buildargs, labels, rm: true, forcerm: true, abortSignal }));
     await this.followProgress(stream, (event) => {
       if (typeof event.stream === 'string' && event.stream.trim()) onLine(event.stream.trimEnd());
     });
@@ -127,41 +143,44 @@ export class DockerEngine {
   /** Exports images as one tarball (like `docker save a b c`). */
   async saveImages(tags: string[]): Promise<Readable> {
     // dockerode only wraps the one-image form of this route.
-    return new Promise((resolve, reject) => {
-      this.docker.modem.dial({ path: '/images/get?', options: { names: tags }, method: 'GET', isStream: true, statusCodes: { 200: true, 500: 'server error' } }, (err, data) =>
+    return this.call('image', 'an image export', (abortSignal) => new Promise((resolve, reject) => {
+      this.docker.modem.dial({ path: '/images/get?', options: { names: tags }, method: 'GET', isStream: true, abortSignal, statusCodes: { 200: true, 500: 'server error' } } as Parameters<Docker['modem']['dial']>[0], (err, data) =>
         err ? reject(err) : resolve(data as Readable),
       );
-    });
+    }));
   }
 
   async removeImage(tag: string): Promise<void> {
-    await this.docker.getImage(tag).remove({ force: true }).catch(ignoreStatus(404));
+    await this.call('image', `a removal of image ${tag}`, (abortSignal) => this.docker.getImage(tag).remove({ force: true, abortSignal })).catch(ignoreStatus(404));
   }
 
   /** Removes untagged images left behind by rebuilds of images carrying the given label. */
   async pruneDanglingImages(label: string): Promise<void> {
-    await this.docker.pruneImages({ filters: { dangling: ['true'], label: [label] } });
+    await this.call('image', 'an image prune', (abortSignal) => this.docker.pruneImages({ filters: { dangling: ['true'], label: [label] }, abortSignal }));
   }
 
   async createNetwork(name: string, labels: Record<string, string>, subnet?: string): Promise<string> {
-    const network = await this.docker.createNetwork({
-      Name: name,
-      Driver: 'bridge',
-      Labels: labels,
-      CheckDuplicate: true,
-      ...(subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } : {}),
-    });
+    const network = await this.call('write', `the creation of network ${name}`, (abortSignal) =>
+      this.docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Labels: labels,
+        CheckDuplicate: true,
+        ...(subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } : {}),
+        abortSignal,
+      }),
+    );
     return network.id;
   }
 
   /** Every subnet any network on the engine uses (ours and everybody else's). */
   async usedSubnets(): Promise<string[]> {
-    const networks = await this.docker.listNetworks();
+    const networks = await this.call('read', 'a network list', (abortSignal) => this.docker.listNetworks({ abortSignal }));
     return networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)));
   }
 
   async removeNetwork(idOrName: string): Promise<void> {
-    await this.docker.getNetwork(idOrName).remove().catch(ignoreStatus(404));
+    await this.call('write', `the removal of network ${idOrName}`, (abortSignal) => this.docker.getNetwork(idOrName).remove({ abortSignal })).catch(ignoreStatus(404));
   }
 
   async createNodeContainer(spec: NodeContainerSpec): Promise<string> {
@@ -172,7 +191,8 @@ export class DockerEngine {
       ? { Privileged: true }
       : { CapDrop: ['ALL'], CapAdd: NODE_CAPABILITIES, SecurityOpt: [`seccomp=${nodeSeccompProfile()}`, 'apparmor=unconfined'] };
     const log = spec.log ?? DEFAULT_NODE_LOG;
-    const container = await this.docker.createContainer({
+    const container = await this.call('write', `the creation of container ${spec.name}`, (abortSignal) => this.docker.createContainer({
+      abortSignal,
       name: spec.name,
       Hostname: spec.hostname,
       Image: spec.image,
@@ -195,56 +215,61 @@ export class DockerEngine {
         LogConfig: { Type: 'json-file', Config: { 'max-size': `${log.maxSizeMb}m`, 'max-file': String(log.maxFiles) } },
         ...(spec.openFiles ? { Ulimits: [{ Name: 'nofile', Soft: spec.openFiles, Hard: spec.openFiles }] } : {}),
       } as Docker.HostConfig & { CgroupnsMode: 'private' }, // API 1.41 (Docker 20.10); dockerode's types predate it
-    });
+    }));
     return container.id;
   }
 
   /** Creates, starts and removes a short-lived container; reports whether it ran and exited cleanly. */
   async runOnce(spec: { name: string; image: string; entrypoint: string[]; privileged: boolean; labels: Record<string, string> }): Promise<{ ok: boolean; error?: string }> {
-    const container = await this.docker.createContainer({
-      name: spec.name,
-      Image: spec.image,
-      Entrypoint: spec.entrypoint,
-      Labels: spec.labels,
-      HostConfig: { Privileged: spec.privileged, NetworkMode: 'none' },
-    });
+    const container = await this.call('write', `the creation of container ${spec.name}`, (abortSignal) =>
+      this.docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Entrypoint: spec.entrypoint,
+        Labels: spec.labels,
+        HostConfig: { Privileged: spec.privileged, NetworkMode: 'none' },
+        abortSignal,
+      }),
+    );
     try {
-      await container.start();
-      const exit = (await container.wait()) as { StatusCode: number };
+      await this.call('write', `the start of container ${spec.name}`, (abortSignal) => container.start({ abortSignal }));
+      const exit = (await this.call('write', `the end of container ${spec.name}`, (abortSignal) => container.wait({ abortSignal }))) as { StatusCode: number };
       return { ok: exit.StatusCode === 0 };
     } catch (error) {
       return { ok: false, error: (error as Error).message };
     } finally {
-      await container.remove({ force: true }).catch(() => undefined);
+      await this.call('write', `the removal of container ${spec.name}`, (abortSignal) => container.remove({ force: true, abortSignal })).catch(() => undefined);
     }
   }
 
   async stopContainer(id: string, seconds = 10): Promise<void> {
-    await this.docker.getContainer(id).stop({ t: seconds }).catch(ignoreStatus(304));
+    // The engine waits `seconds` for the container to stop before it answers.
+    const deadline = this.deadlines.write + seconds * 1000;
+    await withDeadline(`the stop of container ${id}`, deadline, (abortSignal) => this.docker.getContainer(id).stop({ t: seconds, abortSignal })).catch(ignoreStatus(304));
   }
 
   /** Saves a stopped container's filesystem as an image (like `docker commit`). */
   async commitContainer(id: string, repo: string, tag: string, labels: Record<string, string>): Promise<void> {
     const changes = Object.entries(labels).map(([key, value]) => `LABEL ${key}=${value}`);
-    await this.docker.getContainer(id).commit({ repo, tag, changes, pause: false });
+    await this.call('image', `the commit of container ${id}`, (abortSignal) => this.docker.getContainer(id).commit({ repo, tag, changes, pause: false, abortSignal }));
   }
 
   async startContainer(id: string): Promise<void> {
-    await this.docker.getContainer(id).start();
+    await this.call('write', `the start of container ${id}`, (abortSignal) => this.docker.getContainer(id).start({ abortSignal }));
   }
 
   async removeContainer(id: string): Promise<void> {
-    await this.docker.getContainer(id).remove({ force: true, v: true }).catch(ignoreStatus(404));
+    await this.call('write', `the removal of container ${id}`, (abortSignal) => this.docker.getContainer(id).remove({ force: true, v: true, abortSignal })).catch(ignoreStatus(404));
   }
 
   async containerAddress(id: string, network: string): Promise<string | null> {
-    const info = await this.docker.getContainer(id).inspect();
+    const info = await this.inspectContainer(id);
     return info.NetworkSettings.Networks[network]?.IPAddress || null;
   }
 
   async containerState(id: string): Promise<{ running: boolean; exitCode: number } | null> {
     try {
-      const info = await this.docker.getContainer(id).inspect();
+      const info = await this.inspectContainer(id);
       return { running: info.State.Running, exitCode: info.State.ExitCode };
     } catch (error) {
       if (statusOf(error) === 404) return null;
@@ -253,44 +278,39 @@ export class DockerEngine {
   }
 
   async containerLogs(id: string, tail = 20): Promise<string> {
-    const buffer = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail })) as unknown as Buffer;
+    const buffer = (await this.call('read', `the logs of container ${id}`, (abortSignal) => this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, abortSignal } as { stdout: true; stderr: true; tail: number; follow?: false }))) as unknown as Buffer;
     return buffer.toString('utf8');
   }
 
   /** Memory in use by a container, as the cgroup reports it (bytes). */
   async memoryUsage(id: string): Promise<number> {
-    const stats = await this.docker.getContainer(id).stats({ stream: false });
+    const stats = await this.stats(id);
     const cache = (stats.memory_stats.stats as Record<string, number> | undefined)?.total_inactive_file ?? 0;
     return stats.memory_stats.usage - cache;
   }
 
   /** CPU time a container has used since it started, as its cgroup counts it (seconds). */
   async cpuSeconds(id: string): Promise<number> {
-    const stats = await this.docker.getContainer(id).stats({ stream: false });
+    const stats = await this.stats(id);
     return stats.cpu_stats.cpu_usage.total_usage / 1e9;
   }
 
   async listContainers(instance: string): Promise<ContainerSummary[]> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.instance}=${instance}`] } });
+    const list = await this.call('read', 'a container list', (abortSignal) => this.docker.listContainers({ all: true, filters: { label: [`${LABEL.instance}=${instance}`] }, abortSignal }));
     return list.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), labels: c.Labels, state: c.State }));
   }
 
   async listNetworks(instance: string): Promise<NetworkSummary[]> {
-    const list = await this.docker.listNetworks({ filters: { label: [`${LABEL.instance}=${instance}`] } });
+    const list = await this.call('read', 'a network list', (abortSignal) => this.docker.listNetworks({ filters: { label: [`${LABEL.instance}=${instance}`] }, abortSignal }));
     return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
   }
 
   /** Runs a command in a container without a TTY; bounded in time and output. */
   async exec(containerId: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
-    const exec = await this.docker.getContainer(containerId).exec({
-      Cmd: cmd,
-      AttachStdout: true,
-      AttachStderr: true,
-      AttachStdin: options.stdin !== undefined,
-      Env: options.env,
-      Tty: false,
-    });
-    const stream = (await exec.start({ hijack: true, stdin: options.stdin !== undefined })) as Duplex;
+    const exec = await this.call('attach', `an exec in container ${containerId}`, (abortSignal) =>
+      this.docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: options.stdin !== undefined, Env: options.env, Tty: false, abortSignal }),
+    ).catch(notRunningAs(containerId));
+    const stream = (await this.call('attach', `an exec in container ${containerId}`, (abortSignal) => exec.start({ hijack: true, stdin: options.stdin !== undefined, abortSignal }))) as Duplex;
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;
@@ -323,7 +343,7 @@ export class DockerEngine {
       stream.on('close', done);
       stream.on('error', done);
     });
-    const info = timedOut ? null : await exec.inspect();
+    const info = timedOut ? null : await this.call('read', `an exec's exit code in container ${containerId}`, (abortSignal) => exec.inspect({ abortSignal }));
     return {
       exitCode: timedOut ? 124 : (info?.ExitCode ?? -1),
       output: Buffer.concat(chunks).toString('utf8'),
@@ -351,28 +371,41 @@ export class DockerEngine {
 
   /** Starts an interactive command with a TTY (a terminal); the caller owns the returned stream. */
   async execTty(containerId: string, cmd: string[], env: string[], size: { cols: number; rows: number }): Promise<TtyExec> {
-    const exec = await this.docker.getContainer(containerId).exec({
-      Cmd: cmd,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-      Env: env,
-      ConsoleSize: [size.rows, size.cols],
-    } as Docker.ExecCreateOptions);
-    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+    // The deadline covers opening the terminal; once attached, it lives as long as its learner keeps it.
+    const exec = await this.call('attach', `a terminal in container ${containerId}`, (abortSignal) =>
+      this.docker.getContainer(containerId).exec({
+        Cmd: cmd,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+        Env: env,
+        ConsoleSize: [size.rows, size.cols],
+        abortSignal,
+      } as Docker.ExecCreateOptions),
+    ).catch(notRunningAs(containerId));
+    const stream = (await this.call('attach', `a terminal in container ${containerId}`, (abortSignal) => exec.start({ hijack: true, stdin: true, Tty: true, abortSignal }))) as Duplex;
     return {
       stream,
       resize: async (cols, rows) => {
-        await exec.resize({ w: cols, h: rows }).catch(() => undefined);
+        await this.call('read', 'a terminal resize', (abortSignal) => exec.resize({ w: cols, h: rows, abortSignal })).catch(() => undefined);
       },
       exitCode: async () => {
-        const info = await exec.inspect().catch(() => null);
+        const info = await this.call('read', "a terminal's exit code", (abortSignal) => exec.inspect({ abortSignal })).catch(() => null);
         return info && !info.Running ? info.ExitCode : null;
       },
     };
   }
 
+  private stats(id: string): Promise<Docker.ContainerStats> {
+    return this.call('read', `the stats of container ${id}`, (abortSignal) => this.docker.getContainer(id).stats({ stream: false, abortSignal } as { stream: false }));
+  }
+
+  private inspectContainer(id: string): Promise<Docker.ContainerInspectInfo> {
+    return this.call('read', `an inspect of container ${id}`, (abortSignal) => this.docker.getContainer(id).inspect({ abortSignal }));
+  }
+
+  /** The progress of an image import or build: not under a deadline, a build legitimately takes minutes. */
   private followProgress(stream: NodeJS.ReadableStream, onEvent: (event: { stream?: string; error?: string }) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       this.docker.modem.followProgress(
@@ -407,6 +440,13 @@ export class DockerEngine {
 
 function statusOf(error: unknown): number | undefined {
   return (error as { statusCode?: number })?.statusCode;
+}
+
+/** The engine answers 409 to an exec in a container that is not running. */
+function notRunningAs(containerId: string) {
+  return (error: unknown): never => {
+    throw statusOf(error) === 409 ? new ContainerNotRunningError(containerId) : error;
+  };
 }
 
 function ignoreStatus(status: number) {

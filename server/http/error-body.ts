@@ -1,6 +1,8 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorView } from '../../shared/protocol.js';
+import { ContainerNotRunningError } from '../engine/docker-engine.js';
+import { EngineUnavailableError } from '../engine/engine-deadline.js';
 import { CapacityError, HttpError } from '../errors.js';
 import { BlockNotFoundError } from '../lessons/block-command.js';
 import { MissingPlaceholderError } from '../lessons/placeholders.js';
@@ -9,6 +11,8 @@ import { MissingPlaceholderError } from '../lessons/placeholders.js';
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof CapacityError) return new HttpError(503, 'server_full', error.message, { 'Retry-After': '30' });
+  if (error instanceof EngineUnavailableError) return new HttpError(503, 'engine_unavailable', error.message, { 'Retry-After': '10' });
+  if (error instanceof ContainerNotRunningError) return new HttpError(409, 'node_down', error.message);
   if (error instanceof BlockNotFoundError) return new HttpError(404, 'not_found', error.message);
   if (error instanceof MissingPlaceholderError) return new HttpError(409, 'not_ready', error.message);
   const parserType = (error as { type?: string } | undefined)?.type;

@@ -495,6 +495,23 @@ export class SessionManager {
     const now = this.now();
     const expired = [...this.sessions.values()].filter((session) => session.isExpired(now));
     await Promise.all(expired.map((session) => this.end(session.id, 'expired').catch((error) => this.log.error({ err: error, session: session.id }, 'could not end expired session'))));
+    await this.endSessionsWithoutNodes();
+  }
+
+  /**
+   * A session none of whose nodes runs any more (an engine restart stops every node, and a node's state lives in
+   * its tmpfs) cannot come back: it ends, freeing its room, and its learner's page offers a new one. Only the
+   * engine's answer counts: while it does not answer, nothing is ended.
+   */
+  private async endSessionsWithoutNodes(): Promise<void> {
+    const sessions = [...this.sessions.values()].filter((session) => session.nodes.size > 0);
+    await Promise.all(
+      sessions.map(async (session) => {
+        const running = await Promise.all([...session.nodes.values()].map((node) => this.backend.isRunning(node))).catch(() => undefined);
+        if (!running || running.some(Boolean)) return;
+        await this.end(session.id, 'its nodes are gone').catch((error) => this.log.error({ err: error, session: session.id }, 'could not end a session whose nodes are gone'));
+      }),
+    );
   }
 
   private formingExec(node: SessionNode, command: string) {

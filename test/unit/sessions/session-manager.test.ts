@@ -57,6 +57,26 @@ describe('SessionManager', () => {
     expect(backend.networks.has(`net-${idle.id}`)).toBe(false);
   });
 
+  it('ends a session whose nodes are all gone (an engine restart), but never on an engine that does not answer', async () => {
+    const { backend, manager } = setup();
+    const kept = await manager.create({ template: 'swarm-1m2w', swarm: false });
+    const gone = await manager.create({ template: 'single', swarm: false });
+    // One of three nodes gone is the learner's to fix; every node gone is the end of the session.
+    const [firstOfKept] = [...backend.nodes.values()].filter((n) => n.sessionId === kept.id);
+    backend.nodes.delete(firstOfKept.id);
+    const isRunning = backend.isRunning.bind(backend);
+    backend.isRunning = async () => {
+      throw new Error('the engine does not answer');
+    };
+    for (const node of [...backend.nodes.values()].filter((n) => n.sessionId === gone.id)) backend.nodes.delete(node.id);
+    await manager.expireIdle();
+    expect(manager.ids().sort()).toEqual([kept.id, gone.id].sort());
+    backend.isRunning = isRunning;
+    await manager.expireIdle();
+    expect(manager.ids()).toEqual([kept.id]);
+    expect(backend.networks.has(`net-${gone.id}`)).toBe(false);
+  });
+
   it('adds a node to a formed swarm as a worker and removes it again', async () => {
     const { backend, manager } = setup();
     const created = await manager.create({ template: 'single', swarm: true });

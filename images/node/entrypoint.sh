@@ -43,8 +43,8 @@ await_socket() {
 }
 fail() { echo "$1 did not start:"; tail -n 20 /var/log/dockerd.log; exit 1; }
 
-# Go keeps its heap at twice the live data by default; these daemons hold a few MiB of live data, and a node
-# is idle most of its life, so a tighter target is cheap (the figures are in docs/benchmarks.md).
+# Go lets its heap grow to twice the live data by default; a node is idle most of its life, so a tighter target
+# trades a little GC time for memory (GOGC=50 against 100 is measured in docs/benchmarks.md, 2026-12-03).
 export GOGC=${NODE_GOGC:-50}
 
 # The daemon also answers on the session's private network (port 2375, as Play with Docker does), so

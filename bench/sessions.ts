@@ -53,7 +53,9 @@ for (const [name, body, pooled] of cases) {
 }
 
 const baseline: number[] = [];
-for (let run = 0; run < RUNS; run++) baseline.push(Number(execFileSync('bash', [new URL('./baseline-swarm.sh', import.meta.url).pathname]).toString().trim()));
+// The same node image as the server (WORKSHOP_NODE_IMAGE), so the ratio compares the two ways, not two images.
+const nodeImage = `${server.config.images.node}:latest`;
+for (let run = 0; run < RUNS; run++) baseline.push(Number(execFileSync('bash', [new URL('./baseline-swarm.sh', import.meta.url).pathname, nodeImage]).toString().trim()));
 rows.push({ case: 'baseline: docker CLI script, pre-formed 3 nodes', 'median ms': Math.round(median(baseline)), runs: baseline.join(' ') });
 console.log(table(rows));
 const msOf = (name: string) => rows.find((r) => r.case === name)!['median ms'] as number;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Starts the node's own Docker daemon. Runs as PID 1 of a node container.
 set -u
-# Our own messages go to the container log (docker logs); the daemon writes to /var/log/dockerd.log.
+# Our own messages go to the container log (docker logs); the daemons write to /var/log/dockerd.log.
+# The server reads that log too: the line `node-ready` says the daemon answers (server/nodes/docker-node-backend.ts).
 
 # cgroup v1: Docker mounts the hierarchies read-only when the container is not
 # privileged; dockerd inside needs them writable to create containers.
@@ -22,30 +23,54 @@ else
   sed -e 's/ / +/g' -e 's/^/+/' < /sys/fs/cgroup/cgroup.controllers > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
 fi
 
-mkdir -p /run/docker
+mkdir -p /run/docker/containerd
 # The image carries a ready image store with the lesson images (made when the image was built).
 if [ -d /opt/workshop/docker-seed ] && [ ! -d /var/lib/docker/image ]; then
   cp -a /opt/workshop/docker-seed/. /var/lib/docker/
 fi
+
+# A pause without a process: `sleep` would fork one on every turn of the waits below.
+exec {nap}<> <(:)
+nap() { read -r -t "$1" -u "$nap" || true; }
+# Waits (up to 20 s) for a daemon's socket to appear; fails at once if the daemon has exited.
+await_socket() {
+  for _ in $(seq 1 2000); do
+    [ -S "$1" ] && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    nap 0.01
+  done
+  return 1
+}
+fail() { echo "$1 did not start:"; tail -n 20 /var/log/dockerd.log; exit 1; }
+
+# Go lets its heap grow to twice the live data by default; a node is idle most of its life, so a tighter target
+# trades a little GC time for memory (GOGC=50 against 100 is measured in docs/benchmarks.md, 2026-12-03).
+export GOGC=${NODE_GOGC:-50}
+
 # The daemon also answers on the session's private network (port 2375, as Play with Docker does), so
 # `docker -H node2:2375 ...` works between a session's nodes and a grader can read a manager's state.
 # Only this session's nodes and the server's host can reach that network. --tls=false says so explicitly
 # (without it, dockerd 20.10 delays its start by 15 s to show a warning).
-args=(--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 --tls=false --log-level=warn)
+args=(--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 --tls=false --log-level=warn
+  --containerd=/run/docker/containerd/containerd.sock)
 [ -n "${REGISTRY_MIRROR:-}" ] && args+=(--registry-mirror="$REGISTRY_MIRROR")
+
+containerd --config /etc/workshop/containerd.toml >>/var/log/dockerd.log 2>&1 &
+containerd=$!
+await_socket /run/docker/containerd/containerd.sock $containerd || fail containerd
 
 dockerd "${args[@]}" >>/var/log/dockerd.log 2>&1 &
 daemon=$!
-trap 'kill -TERM $daemon; wait $daemon' TERM INT
-
-for _ in $(seq 1 400); do
-  docker version >/dev/null 2>&1 && break
-  kill -0 $daemon 2>/dev/null || { echo "dockerd exited:"; tail -n 20 /var/log/dockerd.log; exit 1; }
-  sleep 0.05
-done
-# The lesson images travel inside the node image, so lessons never need a registry.
+trap 'kill -TERM $daemon; wait $daemon; kill -TERM $containerd; wait $containerd' TERM INT
+# dockerd makes its socket before it serves: one request then waits until the API answers, instead of a
+# client process polling many times a second.
+await_socket /var/run/docker.sock $daemon || fail dockerd
+curl -fsS --max-time 60 --unix-socket /var/run/docker.sock http://node/_ping >/dev/null || fail dockerd
+# The lesson images travel inside the node image, so lessons never need a registry. Only the image build
+# meets this tar (seed-image-store.ts loads it once and commits the loaded store); nodes start from that store.
 if [ -f /opt/workshop/lesson-images.tar ]; then
   docker load -q -i /opt/workshop/lesson-images.tar >/dev/null || echo "could not load lesson images"
 fi
 touch /run/node-ready
+echo node-ready
 wait $daemon

@@ -282,6 +282,34 @@ export class DockerEngine {
     return buffer.toString('utf8');
   }
 
+  /**
+   * Follows a container's log (from its start) until a line equal to `marker` appears: one streaming request,
+   * nothing run inside the container. False when the container stops or `timeoutMs` passes first.
+   */
+  async waitForLogLine(id: string, marker: string, timeoutMs: number): Promise<boolean> {
+    const stream = (await this.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
+    const lines = new PassThrough();
+    this.docker.modem.demuxStream(stream, lines, lines);
+    return new Promise<boolean>((resolve) => {
+      let partial = '';
+      const finish = (found: boolean) => {
+        clearTimeout(timer);
+        stream.destroy();
+        resolve(found);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      lines.on('data', (chunk: Buffer) => {
+        const text = partial + chunk.toString('utf8');
+        const complete = text.split('\n');
+        partial = complete.pop()!;
+        if (complete.some((line) => line.trim() === marker)) finish(true);
+      });
+      stream.on('end', () => finish(false));
+      stream.on('close', () => finish(false));
+      stream.on('error', () => finish(false));
+    });
+  }
+
   /** Memory in use by a container, as the cgroup reports it (bytes). */
   async memoryUsage(id: string): Promise<number> {
     const stats = await this.stats(id);

@@ -11,6 +11,8 @@ import { freeSubnet } from './subnet-pool.js';
 import type { ExecLimits, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from './node-backend.js';
 
 const READY_TIMEOUT_MS = 60_000;
+/** The line a node's entrypoint prints once its daemon answers (images/node/entrypoint.sh). */
+const READY_MARKER = 'node-ready';
 
 /** What a privileged node can do that a confined one cannot, for the operator's log. */
 const PRIVILEGED_GIVES_AWAY = [
@@ -130,10 +132,14 @@ export class DockerNodeBackend implements NodeBackend {
     const id = await this.engine.createNodeContainer(spec);
     try {
       await this.engine.startContainer(id);
-      const address = await this.engine.containerAddress(id, network.name);
+      // The node says when its daemon answers; following its log costs one request, where polling with an
+      // exec started a process in the node (and a runc on the host) many times a second.
+      const [ready, address] = await Promise.all([
+        this.engine.waitForLogLine(id, READY_MARKER, READY_TIMEOUT_MS),
+        this.engine.containerAddress(id, network.name),
+      ]);
       if (!address) throw new Error(`node ${name} got no address on ${network.name}`);
-      const ready = await this.engine.exec(id, ['node-wait-ready', String(READY_TIMEOUT_MS / 50)], { timeoutMs: READY_TIMEOUT_MS + 5000, maxOutputBytes: 8192 });
-      if (ready.exitCode !== 0) throw new Error(`node ${name} did not start its Docker daemon: ${ready.output.trim().slice(-500)}`);
+      if (!ready) throw new Error(`node ${name} did not start its Docker daemon (no ${READY_MARKER} line within ${READY_TIMEOUT_MS / 1000} s)`);
       return { name, id, address };
     } catch (error) {
       const logs = await this.engine.containerLogs(id).catch(() => '');

@@ -36,6 +36,16 @@ else
     as_root sh -c 'nohup dockerd >/var/log/workshop-dockerd.log 2>&1 &'
   fi
   for _ in $(seq 1 60); do engine_answers && break; sleep 0.5; done
+  # dockerd 20.10 can panic at start in libnetwork's reservePools when its network store kept a half-removed
+  # network (an engine stopped while removing one). The store only holds local networks, which the workshop
+  # recreates per session: set it aside once and start again.
+  store=/var/lib/docker/network/files/local-kv.db
+  if ! engine_answers && grep -q 'reservePools' /var/log/workshop-dockerd.log 2>/dev/null && [ -f "$store" ]; then
+    say "dockerd's network store is damaged: moving it to $store.damaged and starting again"
+    as_root mv -f "$store" "$store.damaged"
+    as_root sh -c 'nohup dockerd >/var/log/workshop-dockerd.log 2>&1 &'
+    for _ in $(seq 1 60); do engine_answers && break; sleep 0.5; done
+  fi
   engine_answers || fail "dockerd did not come up; see /var/log/workshop-dockerd.log"
   say "Docker engine $(docker version --format '{{.Server.Version}}') answers"
 fi

@@ -10,18 +10,10 @@ import { parseLesson } from '../../../server/lessons/parse-lesson.js';
 import { Session } from '../../../server/sessions/session.js';
 import type { NodeExec } from '../../../server/sessions/session-manager.js';
 import { openDatabase } from '../../../server/store/database.js';
-import { loadRaw } from './fixtures.js';
+import { demoFrontMatter, loadRaw } from './fixtures.js';
 
 /** Scale up to five, then down to three: the later step changes what the earlier check reads. */
-const lessonSource = (grading: 'earned' | 'final-state') => `---
-id: demo
-title: Demo
-summary: A lesson for tests.
-template: swarm-1m2w
-swarm: true
-minutes: 5
-grading: ${grading}
----
+const lessonSource = (grading: 'earned' | 'final-state') => `${demoFrontMatter(grading)}
 
 ## Scale up
 

@@ -7,16 +7,9 @@ import { parseLesson } from '../../../server/lessons/parse-lesson.js';
 import { Session, type SessionOwner } from '../../../server/sessions/session.js';
 import type { NodeExec } from '../../../server/sessions/session-manager.js';
 import { openDatabase } from '../../../server/store/database.js';
-import { loadRaw } from './fixtures.js';
+import { demoFrontMatter, loadRaw } from './fixtures.js';
 
-const LESSON = parseLesson(`---
-id: demo
-title: Demo
-summary: A lesson for tests.
-template: swarm-1m2w
-swarm: true
-minutes: 5
----
+const LESSON = parseLesson(`${demoFrontMatter()}
 
 ## Services
 

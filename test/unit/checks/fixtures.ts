@@ -42,3 +42,8 @@ export function serviceNamed(manager: { services: SwarmService[] }, name: string
   if (!service) throw new Error(`no service ${name} in the fixture`);
   return service;
 }
+
+/** The front matter of the small two-service lesson the runner and classroom tests write their steps under. */
+export function demoFrontMatter(grading?: 'earned' | 'final-state'): string {
+  return ['---', 'id: demo', 'title: Demo', 'summary: A lesson for tests.', 'template: swarm-1m2w', 'swarm: true', 'minutes: 5', ...(grading ? [`grading: ${grading}`] : []), '---'].join('\n');
+}

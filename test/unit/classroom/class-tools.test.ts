@@ -18,18 +18,10 @@ import { SessionManager } from '../../../server/sessions/session-manager.js';
 import { openDatabase } from '../../../server/store/database.js';
 import type { LessonView } from '../../../shared/lesson-protocol.js';
 import { FakeNodeBackend } from '../../support/fake-node-backend.js';
-import { loadRaw } from '../checks/fixtures.js';
+import { demoFrontMatter, loadRaw } from '../checks/fixtures.js';
 
 /** Three steps: the first creates web (a solution block), the second scales it (with a hint), the third only reads. */
-const lessonSource = (grading: 'earned' | 'final-state') => `---
-id: demo
-title: Demo
-summary: A lesson for tests.
-template: swarm-1m2w
-swarm: true
-minutes: 5
-grading: ${grading}
----
+const lessonSource = (grading: 'earned' | 'final-state') => `${demoFrontMatter(grading)}
 
 ## Create web
 

@@ -40,7 +40,9 @@ export interface LessonProof {
   problems: string[];
 }
 
-const CONVERGE_SECONDS = 30;
+// Swarm converges asynchronously, and a task that fails to start is retried after its restart delay (5 s by
+// default, longer after repeated failures): on a loaded machine half a minute was seen to be too short.
+const CONVERGE_SECONDS = 60;
 
 function outcomes(view: CheckRunView, expected: (id: string) => CheckOutcome['expected']): CheckOutcome[] {
   return view.checks.map((c) => ({

@@ -52,12 +52,27 @@ describe('translated pages show the same blocks and checks', () => {
   }
 });
 
+const TASKS = `docker service ps --no-trunc --format '{{.Name}} on {{.Node}}: {{.DesiredState}} / {{.CurrentState}} {{.Error}}' $(docker service ls -q) 2>&1 | head -60`;
+
+/** What the swarm says about its nodes and tasks, from the first node that answers as a manager: why a check did not converge. */
+async function clusterState(driver: ReturnType<RestSession['driver']>): Promise<string> {
+  for (const node of ['node1', 'node2', 'node3', 'node4', 'node5']) {
+    const nodes = await driver.exec(node, 'docker node ls 2>&1', 20).catch((error: Error) => ({ exitCode: 1, output: error.message }));
+    if (nodes.exitCode !== 0) continue;
+    const tasks = await driver.exec(node, TASKS, 20).catch((error: Error) => ({ exitCode: 1, output: error.message }));
+    return `${node}: docker node ls\n${nodes.output}\n${node}: tasks\n${tasks.output}`;
+  }
+  return 'no node answered as a swarm manager';
+}
+
 describe('lessons run end to end', () => {
   for (const lesson of lessons) {
     it(`${lesson.file}: every step fails before, runs, then passes, and every check stays earned`, { timeout: 20 * 60_000 }, async () => {
       const session = await RestSession.create(baseUrl!, lesson);
       try {
-        const proof = await proveLesson(lesson, session.driver(lesson), (step) => console.log(describeStep(step).join('\n')));
+        const driver = session.driver(lesson);
+        const proof = await proveLesson(lesson, driver, (step) => console.log(describeStep(step).join('\n')));
+        if (proof.problems.length > 0) console.log(`${lesson.file}: the cluster when the proof stopped\n${await clusterState(driver)}`);
         expect(proof.problems).toEqual([]);
         // No check becomes unpassable because the learner went ahead: after a whole-lesson re-check (the
         // schedule, "Grade now"), every check that counts is earned (or holds now, for a final-state lesson).

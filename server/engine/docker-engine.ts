@@ -159,7 +159,8 @@ export class DockerEngine {
     await this.call('image', 'an image prune', (abortSignal) => this.docker.pruneImages({ filters: { dangling: ['true'], label: [label] }, abortSignal }));
   }
 
-  async createNetwork(name: string, labels: Record<string, string>, subnet?: string): Promise<string> {
+  /** A bridge network; `bridge` names its interface on the host (the node fence matches on it). */
+  async createNetwork(name: string, labels: Record<string, string>, subnet?: string, bridge?: string): Promise<string> {
     const network = await this.call('write', `the creation of network ${name}`, (abortSignal) =>
       this.docker.createNetwork({
         Name: name,
@@ -167,6 +168,7 @@ export class DockerEngine {
         Labels: labels,
         CheckDuplicate: true,
         ...(subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } : {}),
+        ...(bridge ? { Options: { 'com.docker.network.bridge.name': bridge } } : {}),
         abortSignal,
       }),
     );

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { CapacityError } from '../errors.js';
 import { ensureNodeCgroupParent } from './node-cgroup.js';
 import { detectPrivileged } from './privilege-probe.js';
+import { bridgeName } from './node-fence.js';
 import { freeSubnet } from './subnet-pool.js';
 import type { ExecLimits, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from './node-backend.js';
 
@@ -53,7 +54,7 @@ export class DockerNodeBackend implements NodeBackend {
       if (!subnet) throw new CapacityError(`no free subnet left in ${this.config.subnetPool} for another session network`);
       this.claimed.add(subnet);
       try {
-        const id = await this.engine.createNetwork(name, sessionLabels(this.config.instance, sessionId, 'network'), subnet);
+        const id = await this.engine.createNetwork(name, sessionLabels(this.config.instance, sessionId, 'network'), subnet, bridgeName(this.config.instance, subnet));
         return { id, name };
       } catch (error) {
         if (!/overlap/i.test((error as Error).message)) throw error;

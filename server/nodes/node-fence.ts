@@ -4,8 +4,11 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
 
 /**
- * The host firewall around session networks. Every session network is a /24 from the subnet pool, so one
- * source match on the pool catches all traffic from nodes. Two chains of this server instance decide it:
+ * The host firewall around session networks. Every session network's bridge is named with this instance's
+ * prefix (`bridgeName`), so one interface match catches all traffic from this server's nodes, whatever source
+ * address a node puts on its packets, and nothing from another server's nodes on the same host (their fences
+ * are theirs: a fence left by a stopped server cannot refuse this server's nodes their host ports). Two chains
+ * of this server instance decide it:
  *
  * - `SW-<instance>-FWD`, jumped to from DOCKER-USER (traffic routed or bridged through the host): a node may
  *   talk to nodes on its own bridge (its session), to nothing else in the pool (other sessions), never to
@@ -52,6 +55,17 @@ export const METADATA_RANGE = '169.254.0.0/16';
 const REJECT = ['-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'];
 const ANSWERS = ['-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'RETURN'];
 
+/** The bridges of one instance share a prefix: 'sw' and a hash of the instance name (interface names hold 15 characters). */
+export function bridgePrefix(instance: string): string {
+  return `sw${createHash('sha256').update(instance).digest('hex').slice(0, 7)}`;
+}
+
+/** A session network's bridge: the instance's prefix and the /24's first three octets in hex, unique on the host. */
+export function bridgeName(instance: string, subnet: string): string {
+  const octets = subnet.split('/')[0].split('.').slice(0, 3).map(Number);
+  return bridgePrefix(instance) + octets.map((octet) => octet.toString(16).padStart(2, '0')).join('');
+}
+
 /** iptables chain names hold at most 28 characters; a long instance name is shortened with a hash to stay unique. */
 export function fenceChains(instance: string): { forward: string; input: string } {
   const tag = instance.length <= 20 ? instance : `${instance.slice(0, 11)}-${createHash('sha256').update(instance).digest('hex').slice(0, 8)}`;
@@ -95,6 +109,7 @@ export const runIptables: IptablesRunner = (args, stdin) =>
 export class NodeFence {
   readonly chains: { forward: string; input: string };
   private readonly jumps: Array<{ from: string; to: string }>;
+  private readonly bridges: string;
 
   constructor(
     private readonly instance: string,
@@ -103,6 +118,7 @@ export class NodeFence {
     private readonly pid = process.pid,
   ) {
     this.chains = fenceChains(instance);
+    this.bridges = `${bridgePrefix(instance)}+`;
     this.jumps = [
       { from: 'DOCKER-USER', to: this.chains.forward },
       { from: 'INPUT', to: this.chains.input },
@@ -120,22 +136,29 @@ export class NodeFence {
     lines.push('COMMIT', '');
     await this.must(['--noflush'], lines.join('\n'));
     for (const jump of this.jumps) {
-      const args = [jump.from, '-s', this.policy.pool, '-j', jump.to];
-      if ((await this.run(['-C', ...args])).code !== 0) await this.must(['-I', jump.from, '1', '-s', this.policy.pool, '-j', jump.to]);
+      if ((await this.run(['-C', jump.from, '-i', this.bridges, '-j', jump.to])).code !== 0) await this.must(['-I', jump.from, '1', '-i', this.bridges, '-j', jump.to]);
     }
+    // A server of an earlier version jumped on the whole pool, which caught other servers' nodes too.
+    await this.removeJumps(['-s', this.policy.pool]);
   }
 
   /** Takes the jumps and both chains out; a fence that is not there is fine. */
   async remove(): Promise<void> {
-    for (const jump of this.jumps) {
-      const args = [jump.from, '-s', this.policy.pool, '-j', jump.to];
-      // A jump added twice (by hand, or by two servers of one instance) is removed until none is left.
-      for (let i = 0; i < 10 && (await this.run(['-C', ...args])).code === 0; i++) await this.must(['-D', ...args]);
-    }
+    await this.removeJumps(['-i', this.bridges]);
+    await this.removeJumps(['-s', this.policy.pool]);
     for (const chain of [this.chains.forward, this.chains.input]) {
       if ((await this.run(['-S', chain])).code !== 0) continue;
       await this.must(['-F', chain]);
       await this.must(['-X', chain]);
+    }
+  }
+
+  /** Deletes the jumps to both chains that carry this match. */
+  private async removeJumps(match: string[]): Promise<void> {
+    for (const jump of this.jumps) {
+      const args = [jump.from, ...match, '-j', jump.to];
+      // A jump added twice (by hand, or by two servers of one instance) is removed until none is left.
+      for (let i = 0; i < 10 && (await this.run(['-C', ...args])).code === 0; i++) await this.must(['-D', ...args]);
     }
   }
 
@@ -164,9 +187,9 @@ export interface FenceOwner {
 }
 
 /**
- * Removes the fences of other instances on this pool whose server is gone. The pool is shared by every server
- * on the host, so a fence left by a killed server refuses host ports to everyone's nodes, including ports another
- * server opened. Whether an owner is gone is the caller's judgement (its process has ended and it has no nodes
+ * Removes the fences of other instances whose server is gone (a killed server's fence stays in the host's
+ * tables, and one of an earlier version, which jumped on the whole shared pool, refuses host ports to every
+ * server's nodes). Whether an owner is gone is the caller's judgement (its process has ended and it has no nodes
  * left, whose fence this would be); a fence without an owner's mark is never touched, only reported.
  */
 export async function sweepStaleFences(
@@ -180,10 +203,11 @@ export async function sweepStaleFences(
   const own = fenceChains(ownInstance).input;
   const listing = await run(['-S', 'INPUT']);
   if (listing.code !== 0) return { removed, unmarked };
-  const jump = new RegExp(`^-A INPUT -s ${pool.replace(/[.]/g, '\\.')} -j (SW-\\S+-IN)$`);
+  const jump = /^-A INPUT (?:-s \S+ )?(?:-i sw[0-9a-f]{7}\+ )?-j (SW-\S+-IN)$/;
   const chains = new Set(listing.stdout.split('\n').map((line) => jump.exec(line.trim())?.[1]).filter((chain): chain is string => !!chain && chain !== own));
   for (const chain of chains) {
     const rules = await run(['-S', chain]);
+    if (rules.code !== 0) continue;
     const mark = new RegExp(`--comment "?${OWNER_PREFIX}:([^:\\s"]+):(\\d+)`).exec(rules.stdout);
     if (!mark || fenceChains(mark[1]).input !== chain) {
       unmarked.push(chain);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeFence, nodeFenceFor, runIptables } from '../../server/nodes/node-fence.js';
+import { bridgePrefix, NodeFence, nodeFenceFor, runIptables } from '../../server/nodes/node-fence.js';
 import type { RunningServer } from '../../server/server.js';
 import { apiClient, eventually, startTestServer, type CreatedSession } from '../support/test-server.js';
 
@@ -65,8 +65,28 @@ describe('the node fence', () => {
     const fence = nodeFenceFor(server.config)!;
     await fence.install();
     const jumps = iptables('-S', 'DOCKER-USER').split('\n').filter((line) => line.includes(`-j ${fence.chains.forward}`));
-    expect(jumps).toEqual([`-A DOCKER-USER -s ${server.config.subnetPool} -j ${fence.chains.forward}`]);
+    expect(jumps).toEqual([`-A DOCKER-USER -i ${bridgePrefix(INSTANCE)}+ -j ${fence.chains.forward}`]);
     expect(iptables('-S', 'INPUT').split('\n').filter((line) => line.includes(`-j ${fence.chains.input}`))).toHaveLength(1);
+    // The jumps catch this server's session bridges, and only those: both sessions' bridges carry the prefix.
+    const bridges = execFileSync('ip', ['-o', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' }).match(new RegExp(`${bridgePrefix(INSTANCE)}[0-9a-f]{6}`, 'g'));
+    expect(new Set(bridges).size).toBeGreaterThanOrEqual(2);
+  });
+
+  it("leaves this server's nodes to this server's fence: another server's fence on the same host and pool does not refuse them", async () => {
+    // As a server stopped with sessions kept leaves its fence (its nodes still need it) while another one runs.
+    const other = new NodeFence('t-fence-other', { pool: server.config.subnetPool, egress: false, hostPorts: [] });
+    const open = new NodeFence(INSTANCE, { pool: server.config.subnetPool, egress: false, hostPorts: [listenerPort] });
+    await other.install();
+    await open.install();
+    try {
+      expect(iptables('-S', 'INPUT').split('\n').findIndex((line) => line.includes(other.chains.input))).toBeLessThan(
+        iptables('-S', 'INPUT').split('\n').findIndex((line) => line.includes(open.chains.input)),
+      );
+      expect((await connect(single, 'node1', gateway, listenerPort)).connected).toBe(true);
+    } finally {
+      await other.remove();
+      await nodeFenceFor(server.config)!.install();
+    }
   });
 
   it('lets the nodes of one session reach each other: the swarm forms and its daemons answer', async () => {

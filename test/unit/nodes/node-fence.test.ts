@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fenceChains, fenceRules, hostResolvers, NodeFence, ownerMark, processEnded, sweepStaleFences, type IptablesRunner } from '../../../server/nodes/node-fence.js';
+import { bridgeName, bridgePrefix, fenceChains, fenceRules, hostResolvers, NodeFence, ownerMark, processEnded, sweepStaleFences, type IptablesRunner } from '../../../server/nodes/node-fence.js';
 
 const POOL = '10.201.0.0/16';
 
@@ -53,6 +53,16 @@ describe('fenceChains', () => {
   });
 });
 
+describe('bridge names', () => {
+  it("name a session network's bridge with the instance's prefix and its subnet, within the 15 characters of an interface", () => {
+    expect(bridgeName('default', '10.201.7.0/24')).toBe(`${bridgePrefix('default')}0ac907`);
+    expect(bridgeName('default', '10.201.7.0/24')).toHaveLength(15);
+    expect(bridgeName('default', '10.201.7.0/24')).not.toBe(bridgeName('default', '10.201.8.0/24'));
+    expect(bridgePrefix('default')).not.toBe(bridgePrefix('test'));
+    expect(bridgePrefix('default')).toMatch(/^sw[0-9a-f]{7}$/);
+  });
+});
+
 describe('NodeFence', () => {
   function recorder(present: Set<string>) {
     const calls: string[] = [];
@@ -74,7 +84,8 @@ describe('NodeFence', () => {
     await fence.install();
     expect(calls.filter((call) => call.startsWith('restore --noflush'))).toHaveLength(2);
     expect(calls[0]).toContain(':SW-t1-FWD - [0:0]');
-    expect(calls.filter((call) => call.startsWith('-I '))).toEqual([`-I DOCKER-USER 1 -s ${POOL} -j SW-t1-FWD`, `-I INPUT 1 -s ${POOL} -j SW-t1-IN`]);
+    const bridges = `${bridgePrefix('t1')}+`;
+    expect(calls.filter((call) => call.startsWith('-I '))).toEqual([`-I DOCKER-USER 1 -i ${bridges} -j SW-t1-FWD`, `-I INPUT 1 -i ${bridges} -j SW-t1-IN`]);
     await fence.remove();
     expect(present.size).toBe(0);
     expect(calls.filter((call) => /^-[FX] /.test(call))).toEqual(['-F SW-t1-FWD', '-X SW-t1-FWD', '-F SW-t1-IN', '-X SW-t1-IN']);
@@ -93,7 +104,9 @@ describe('sweepStaleFences', () => {
     const run: IptablesRunner = async (args) => {
       if (args[0] === '-S' && args[1] === 'INPUT') {
         const jumps = Object.keys(chains).filter((chain) => chain.endsWith('-IN') && !deleted.includes(`-X ${chain}`));
-        return { code: 0, stdout: ['-P INPUT ACCEPT', ...jumps.map((chain) => `-A INPUT -s ${POOL} -j ${chain}`), '-A INPUT -s 10.9.0.0/16 -j SW-elsewhere-IN'].join('\n'), stderr: '' };
+        // Jumps of this version match the instance's bridges; 'gone' is of an earlier version (the whole pool).
+        const line = (chain: string) => (chain === 'SW-gone-IN' ? `-A INPUT -s ${POOL} -j ${chain}` : `-A INPUT -i ${bridgePrefix(chain.slice(3, -3))}+ -j ${chain}`);
+        return { code: 0, stdout: ['-P INPUT ACCEPT', ...jumps.map(line), '-A INPUT -s 10.9.0.0/16 -j SW-vanished-IN', '-A INPUT -i eth0 -j SW-elsewhere-IN'].join('\n'), stderr: '' };
       }
       if (args[0] === '-S') return chains[args[1]] !== undefined ? { code: 0, stdout: chains[args[1]], stderr: '' } : { code: 1, stdout: '', stderr: 'No chain' };
       if (args[0] === '-C') return { code: deleted.includes(`-D ${args.slice(1).join(' ')}`) ? 1 : 0, stdout: '', stderr: '' };
@@ -119,7 +132,17 @@ describe('sweepStaleFences', () => {
     }, run);
     expect(result).toEqual({ removed: ['gone'], unmarked: ['SW-old-IN'] });
     expect(asked.sort()).toEqual([41, 42]);
-    expect(deleted).toEqual([`-D DOCKER-USER -s ${POOL} -j SW-gone-FWD`, `-D INPUT -s ${POOL} -j SW-gone-IN`, '-F SW-gone-FWD', '-X SW-gone-FWD', '-F SW-gone-IN', '-X SW-gone-IN']);
+    const bridges = `${bridgePrefix('gone')}+`;
+    expect(deleted).toEqual([
+      `-D DOCKER-USER -i ${bridges} -j SW-gone-FWD`,
+      `-D INPUT -i ${bridges} -j SW-gone-IN`,
+      `-D DOCKER-USER -s ${POOL} -j SW-gone-FWD`,
+      `-D INPUT -s ${POOL} -j SW-gone-IN`,
+      '-F SW-gone-FWD',
+      '-X SW-gone-FWD',
+      '-F SW-gone-IN',
+      '-X SW-gone-IN',
+    ]);
   });
 
   it('does not trust a mark that names another chain than the one it sits in', async () => {

@@ -25,6 +25,12 @@ describe('terminals on the local provider', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it("refuses a pre-formed swarm: it would make the host's own engine a swarm manager", async () => {
+    const res = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ template: 'swarm-1m2w', swarm: true }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/cannot form a swarm/);
+  });
+
   it('runs typed commands in a throwaway directory per node, and resizes', async () => {
     const term = await TerminalClient.open(server.url, session.id, 'node1', { token: session.token, cols: 100, rows: 30 });
     term.type('echo "sum=$((40+2))"; pwd\r');

@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeReport } from '../../shared/lesson-protocol.js';
 import type { RunningServer } from '../../server/server.js';
-import { eventually, startTestServer } from '../support/test-server.js';
+import { apiClient, eventually, startTestServer } from '../support/test-server.js';
 
 const PASSWORD = 'correct horse battery';
 let server: RunningServer;
 
-async function call(method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${server.url}/api${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+/** The REST API as a learner's page, the dashboard or a grader calls it. */
+const call: ReturnType<typeof apiClient>['call'] = (...args) => apiClient(server.url).call(...args);
 
 beforeAll(async () => {
   server = await startTestServer('t-class-tools', { instructorPassword: PASSWORD, classroom: { checkIntervalSeconds: 0 } });

@@ -9,7 +9,7 @@ import { LABEL } from '../../server/engine/labels.js';
 import type { RunningServer } from '../../server/server.js';
 import { SseReader } from '../support/sse-reader.js';
 import { TerminalClient } from '../support/terminal-client.js';
-import { eventually, startTestServer } from '../support/test-server.js';
+import { apiClient, eventually, startTestServer } from '../support/test-server.js';
 
 const INSTANCE = 't-classroom';
 const PASSWORD = 'correct horse battery';
@@ -19,21 +19,8 @@ let server: RunningServer;
 
 const start = () => startTestServer(INSTANCE, { dataDir, instructorPassword: PASSWORD, classroom: { checkIntervalSeconds: 0 } });
 
-async function call(method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${server.url}/api${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: any = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // CSV or XML
-  }
-  return { status: res.status, body: parsed };
-}
+/** The REST API as a learner's page, the dashboard or a grader calls it. */
+const call: ReturnType<typeof apiClient>['call'] = (...args) => apiClient(server.url).call(...args);
 
 function workshop(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {

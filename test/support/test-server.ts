@@ -20,6 +20,16 @@ export interface CreatedSession {
   expiresAt: string;
 }
 
+/** A response body: JSON as its value, anything else (a CSV or XML export) as its text. */
+function parseBody(text: string): any {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** A small REST client for the sessions API, as a script or grader would use it. */
 export function apiClient(baseUrl: string) {
   async function call(method: string, path: string, token?: string, body?: unknown) {
@@ -28,8 +38,7 @@ export function apiClient(baseUrl: string) {
       headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, body: parseBody(await res.text()) };
   }
   return {
     call,

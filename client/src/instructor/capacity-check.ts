@@ -33,7 +33,8 @@ export class CapacityCheck {
   watch(form: Element | undefined): void {
     if (!(form instanceof HTMLFormElement) || form === this.watched) return;
     this.watched = form;
-    void this.ask(form);
+    // After the render that attached the form: asking redraws, and a redraw inside a render is not allowed.
+    queueMicrotask(() => void this.ask(form));
   }
 
   /** After an edit of the form: asks again once the typing pauses. */

@@ -131,6 +131,8 @@ export interface EngineView {
   /** The share (0–100) of the engine's room for nodes that is taken, as placement counts it. */
   loadPercent: number;
   cpus?: number;
+  /** False for a server's one engine (no fleet configured): there is nowhere else to send new sessions. */
+  canDrain: boolean;
 }
 
 /** How many learners of a lesson fit on the engines taking sessions (server/fleet/capacity-plan.ts), for the event form. */

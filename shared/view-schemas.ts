@@ -255,6 +255,7 @@ export const EngineViewSchema: z.ZodMiniType<EngineView> = z.object({
   memoryUsedMb: z.number(),
   loadPercent: z.number(),
   cpus: z.optional(z.number()),
+  canDrain: z.boolean(),
 });
 export const EngineListSchema = z.object({ engines: z.array(EngineViewSchema) });
 export const CapacityViewSchema: z.ZodMiniType<CapacityView> = z.object({

@@ -73,6 +73,7 @@ export class FleetNodeBackend implements NodeBackend {
         memoryUsedMb: load.memoryUsedMb,
         loadPercent: load.state === 'down' ? 0 : Math.round((1 - freeShare(load, this.nodeMemoryMb)) * 100),
         ...(this.registry.lastCpus(load.name) !== undefined ? { cpus: this.registry.lastCpus(load.name) } : {}),
+        canDrain: true,
       };
     });
   }

@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { CapacityView } from '../../shared/classroom-protocol.js';
+import type { CapacityView, EngineView } from '../../shared/classroom-protocol.js';
 import type { InstructorAuth } from '../classroom/instructor-auth.js';
 import type { Config } from '../config.js';
 import { HttpError, notFound } from '../errors.js';
@@ -41,6 +41,19 @@ export function fleetRouter(fleet: Pick<FleetSetup, 'registry' | 'backend'>, aut
     else if (action === 'undrain') fleet.registry.undrain(name);
     else throw notFound(`no action ${action} (drain or undrain)`);
     res.json({ engines: await fleet.backend.views() });
+  });
+  return router;
+}
+
+/** The same route on a server without a fleet: its one engine's load; draining it is refused (there is nowhere else). */
+export function singleEngineRouter(view: () => Promise<EngineView>, auth: Pick<InstructorAuth, 'verify'>): Router {
+  const router = Router();
+  router.use(instructorOnly(auth));
+  router.get('/', async (_req, res) => {
+    res.json({ engines: [await view()] });
+  });
+  router.post('/:name/:action', () => {
+    throw new HttpError(409, 'no_fleet', 'this server drives one Docker engine: draining needs several (`engines` in the config, docs/scaling.md)');
   });
   return router;
 }

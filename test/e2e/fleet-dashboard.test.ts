@@ -95,3 +95,34 @@ describe('fleet on the instructor\'s page (Chromium)', () => {
     }
   });
 });
+
+describe('one engine, no fleet configured (Chromium)', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildClient({ minify: true });
+    server = await startTestServer('t-e2e-one-engine', { instructorPassword: PASSWORD, lessonsDirs: [TEST_LESSONS], builtInLessons: false, classroom: { checkIntervalSeconds: 0 } });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('plans the event on the one engine and shows its load, with no drain to offer', async () => {
+    const teacher = await newPage(browser);
+    await instructorLogin(teacher, server.url);
+    await teacher.goto(`${server.url}/instructor.html`);
+    await teacher.waitForSelector('.capacity-check[data-fits]');
+    expect(await teacher.textContent('.capacity-check .capacity-line')).toMatch(/^\d+ learners of Three files fit; you asked for 30\./);
+    await teacher.fill('input[name="name"]', 'Solo');
+    await teacher.fill('input[name="capacity"]', '2');
+    await teacher.waitForSelector('.capacity-check[data-fits="true"]');
+    await teacher.click('#event-form button[type="submit"]');
+    await teacher.waitForSelector('.engines-panel tr[data-engine="local"][data-state="up"]');
+    expect(await teacher.$('.engines-panel tr[data-engine="local"] button')).toBeNull();
+    expect(await teacher.textContent('.engines-panel tr[data-engine="local"] [data-col="memory"]')).toMatch(/^0 \/ [\d,]+ MiB$/);
+  });
+});

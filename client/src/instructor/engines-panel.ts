@@ -12,8 +12,9 @@ const REFRESH_MS = 10_000;
 
 /**
  * The fleet's Docker engines on the dashboard: state, sessions and nodes placed, memory used of the limit and
- * load, with drain and undrain. Rows are keyed by engine and rendered in place, so a focused button stays
- * focused across refreshes. A server without a fleet answers 404: the panel stays hidden and stops asking.
+ * load, with drain and undrain (a server's one engine, without a fleet, shows its load and cannot be drained).
+ * Rows are keyed by engine and rendered in place, so a focused button stays focused across refreshes. A server
+ * with no engine at all (the local provider) answers 404: the panel stays hidden and stops asking.
  */
 export class EnginesPanel {
   readonly element: HTMLElement;
@@ -98,9 +99,9 @@ export class EnginesPanel {
         <div class="mini-bar" aria-hidden="true"><span style="width:${engine.loadPercent}%"></span></div>
       </td>
       <td class="actions-cell">
-        <button type="button" class="button small" data-action=${action} aria-label=${t(`fleet.${action}Label`, { name: engine.name })} ?disabled=${this.busy.has(engine.name)} @click=${() => void this.act(engine.name, action)}>
+        ${engine.canDrain ? html`<button type="button" class="button small" data-action=${action} aria-label=${t(`fleet.${action}Label`, { name: engine.name })} ?disabled=${this.busy.has(engine.name)} @click=${() => void this.act(engine.name, action)}>
           ${t(`fleet.${action}`)}
-        </button>
+        </button>` : nothing}
       </td>
     </tr>`;
   }

@@ -26,7 +26,9 @@ import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { routeClass } from './metrics/route-class.js';
 import { DockerNodeBackend } from './nodes/docker-node-backend.js';
 import { setupFleet, type FleetSetup } from './fleet/setup-fleet.js';
-import { fleetRouter } from './http/fleet-routes.js';
+import { fleetOffers, singleEngineOffer, thisHostOffer } from './fleet/engine-offers.js';
+import { singleEngineView } from './fleet/single-engine-view.js';
+import { capacityRouter, fleetRouter, singleEngineRouter } from './http/fleet-routes.js';
 import { LocalNodeBackend } from './nodes/local-node-backend.js';
 import { nodeFenceFor, processEnded, sweepStaleFences } from './nodes/node-fence.js';
 import type { NodeBackend } from './nodes/node-backend.js';
@@ -148,7 +150,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       ...checks.routers,
       ...lessonRoutes.routers,
       ['', classroomRouter(classroom.classroom, sessions, hub)],
-      ...(fleet ? [['/instructor/engines', fleetRouter(fleet, classroom.auth, lessons)] as [string, Router]] : []),
+      ...(fleet
+        ? [['/instructor/engines', fleetRouter(fleet, classroom.auth)] as [string, Router]]
+        : backend.kind === 'docker'
+          ? [['/instructor/engines', singleEngineRouter(() => singleEngineView(engine, sessions.census(), config), classroom.auth)] as [string, Router]]
+          : []),
+      ['/instructor/capacity', capacityRouter(fleet ? fleetOffers(fleet.registry) : backend.kind === 'docker' ? singleEngineOffer(engine) : thisHostOffer(), classroom.auth, lessons, config.limits)],
       ['/instructor', instructorRouter({ sessions, checks: checks.runner, auth, classroom: classroom.classroom, grading, hub })],
     ],
   });

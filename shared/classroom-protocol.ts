@@ -125,6 +125,26 @@ export interface EngineView {
   nodes: number;
   /** How many more nodes fit there now. */
   freeNodes: number;
+  /** Memory (MiB) the engine gives our nodes, and what their limits already take of it. */
   memoryMb: number;
+  memoryUsedMb: number;
+  /** The share (0–100) of the engine's room for nodes that is taken, as placement counts it. */
+  loadPercent: number;
   cpus?: number;
+  /** False for a server's one engine (no fleet configured): there is nowhere else to send new sessions. */
+  canDrain: boolean;
+}
+
+/** How many learners of a lesson fit on the engines taking sessions (server/fleet/capacity-plan.ts), for the event form. */
+export interface CapacityView {
+  lesson: string;
+  /** The class size asked about. */
+  learners: number;
+  /** Learners of the lesson that fit, within the server's own limits too. */
+  fit: number;
+  fits: boolean;
+  nodesPerLearner: number;
+  engines: Array<{ name: string; state: 'up' | 'down' | 'draining'; learners: number; boundBy?: 'memory' | 'cpu' | 'nodes' }>;
+  /** Set when the server's own limits (sessions, nodes) allow fewer learners than the engines hold. */
+  serverLimit?: number;
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { DashboardMessage, EventView, LearnerMessage, LearnerRow } from './classroom-protocol.js';
+import type { CapacityView, DashboardMessage, EngineView, EventView, LearnerMessage, LearnerRow } from './classroom-protocol.js';
 import { FindingMessageSchema } from './i18n/finding-message.js';
 import type { CheckRunView, ClusterView, GradeReport, LessonListView, LessonSolutionsView, LessonSummary, LessonView } from './lesson-protocol.js';
 import type { CreatedSessionView, ErrorView, ExecResultView, NodeRole, SessionStatusView, SessionView, TemplateName, TerminalServerMessage } from './protocol.js';
@@ -242,3 +242,28 @@ export const LessonSolutionsSchema: z.ZodMiniType<LessonSolutionsView> = z.objec
 
 /** `POST /api/instructor/events/:id/reveal-solutions`. */
 export const RevealAnswerSchema = z.object({ event: EventViewSchema });
+
+const EngineStateSchema = z.enum(['up', 'down', 'draining']);
+export const EngineViewSchema: z.ZodMiniType<EngineView> = z.object({
+  name: z.string(),
+  state: EngineStateSchema,
+  reason: z.optional(z.string()),
+  sessions: z.number(),
+  nodes: z.number(),
+  freeNodes: z.number(),
+  memoryMb: z.number(),
+  memoryUsedMb: z.number(),
+  loadPercent: z.number(),
+  cpus: z.optional(z.number()),
+  canDrain: z.boolean(),
+});
+export const EngineListSchema = z.object({ engines: z.array(EngineViewSchema) });
+export const CapacityViewSchema: z.ZodMiniType<CapacityView> = z.object({
+  lesson: z.string(),
+  learners: z.number(),
+  fit: z.number(),
+  fits: z.boolean(),
+  nodesPerLearner: z.number(),
+  engines: z.array(z.object({ name: z.string(), state: EngineStateSchema, learners: z.number(), boundBy: z.optional(z.enum(['memory', 'cpu', 'nodes'])) })),
+  serverLimit: z.optional(z.number()),
+});

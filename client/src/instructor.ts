@@ -4,6 +4,7 @@ import type { EventView } from '../../shared/classroom-protocol.js';
 import type { LessonSummary } from '../../shared/lesson-protocol.js';
 import { ApiError } from './api.js';
 import { activeLanguage, onLanguageChange, t, useClassLanguage } from './i18n/i18n.js';
+import { CapacityCheck } from './instructor/capacity-check.js';
 import { Dashboard } from './instructor/dashboard.js';
 import { eventForm, type EventFormState } from './instructor/event-form.js';
 import { instructorApi } from './instructor/instructor-api.js';
@@ -131,7 +132,7 @@ class Console {
     this.dashboard?.dispose();
     this.dashboard = undefined;
     this.selected = undefined;
-    this.form = { busy: false, status: '', error: false };
+    this.form = { busy: false, status: '', error: false, capacity: new CapacityCheck(() => this.lessons, () => this.form && this.draw()) };
     this.draw();
     useClassLanguage(undefined);
   }

@@ -18,6 +18,7 @@ import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code.js';
 import type { LiveHub } from './live-hub.js';
 import { catchUp, skipStart } from './catch-up.js';
 import { ExamRules, type ExamGrading, type ExamLearner, type HelpRequester } from './exam.js';
+import { replayOnNewHost } from './failover-replay.js';
 
 /** The learners' progress, kept by checks: their results, the steps they reached, and resetting a lesson. */
 export interface Progress {
@@ -377,8 +378,9 @@ export class Classroom {
 
   /**
    * A new session for a learner whose Docker host stopped answering (server/fleet): placed on another engine,
-   * the lesson's steps before the learner's are replayed from their solutions (catch-up.ts), and what the
-   * learner earned stays earned (results are kept by learner, not by session). The page is told first.
+   * the lesson's steps before the learner's are replayed from their solutions (failover-replay.ts), what
+   * the learner earned stays earned and the replay earns nothing new; steps it could not replay are marked
+   * skipped and the learner is told. The page is told first.
    */
   async moveLearner(id: string, reason: string): Promise<void> {
     const learner = this.learner(id);
@@ -387,7 +389,9 @@ export class Classroom {
       const lessonId = learner.lesson ?? this.event(learner.eventId).lessons[0];
       if (old) this.tellLearner(old, { type: 'message', text: `${reason}: a new session is being prepared on another host, with your earlier steps replayed; your progress is kept.`, at: new Date(this.now()).toISOString() });
       const created = await this.startSession(learner, lessonId);
-      await catchUp(this.deps.sessions, this.deps.sessions.find(created.id)!, lessonById(this.deps.lessons, lessonId), 0, learner.step);
+      const replay = await replayOnNewHost(this.deps.sessions, this.deps.progress, learner.id, this.deps.sessions.find(created.id)!, lessonById(this.deps.lessons, lessonId), learner.step);
+      if (replay.notReplayed.length) this.deps.log.warn({ learner: learner.id, notReplayed: replay.notReplayed, failure: replay.failure }, 'steps could not be replayed on the new host; they are marked skipped');
+      if (old && replay.notReplayed.length) this.tellLearner(old, { type: 'message', text: `Step${replay.notReplayed.length > 1 ? 's' : ''} ${replay.notReplayed.map((s) => s + 1).join(', ')} could not be replayed on the new host, so ${replay.notReplayed.length > 1 ? 'they are' : 'it is'} marked skipped; what you earned is kept.`, at: new Date(this.now()).toISOString() });
       if (old) {
         this.tellLearner(old, { type: 'session-reset', sessionId: created.id });
         await this.deps.sessions.end(old, reason);

@@ -1,6 +1,6 @@
 import type { TemplateName } from '../../shared/protocol.js';
 import { loadConfigFromEnvironment, type Config } from '../config.js';
-import { BENCHMARK_NODE, planCapacity, type EngineOffer, type LearnerFootprint } from '../fleet/capacity-plan.js';
+import { benchmarkFootprint, classFit, planCapacity, type EngineOffer, type LearnerFootprint } from '../fleet/capacity-plan.js';
 import { EngineRegistry, withTimeout, type FleetEngine } from '../fleet/engine-registry.js';
 import { LessonLibrary, lessonFolders } from '../lessons/lesson-library.js';
 import { lessonById } from '../lessons/load-lessons.js';
@@ -41,7 +41,7 @@ export async function capacityCommand(options: CapacityOptions, config: Config =
       console.log(`${engine.name}: does not answer (${(error as Error).message}); counted as 0`);
     }
   }
-  let footprint: LearnerFootprint = { nodes: planned.length, memoryMb: planned.length * BENCHMARK_NODE.memoryMb, cpuCores: planned.length * BENCHMARK_NODE.cpuCores };
+  let footprint: LearnerFootprint = benchmarkFootprint(planned.length);
   let source = 'docs/benchmarks.md (idle nodes of a class)';
   if (options.measure && answering[0]) {
     footprint = await measureLearner(answering[0], withEngines, lesson.meta.template, lesson.meta.swarm, planned.length);
@@ -54,9 +54,9 @@ export async function capacityCommand(options: CapacityOptions, config: Config =
     console.log(`  ${fit.name.padEnd(12)} ${String(offer.cpus).padStart(3)} cores ${String(offer.memoryMb).padStart(7)} MiB  ${String(fit.learners).padStart(4)} learners (bound by ${fit.boundBy})`);
   }
   console.log(`  ${'total'.padEnd(12)} ${String(plan.total).padStart(30)} learners`);
-  const sessionCap = Math.min(config.limits.maxSessions, Math.floor(config.limits.maxNodesTotal / footprint.nodes));
-  if (sessionCap < plan.total) console.log(`  the server's own limits (limits.maxSessions ${config.limits.maxSessions}, limits.maxNodesTotal ${config.limits.maxNodesTotal}) allow ${sessionCap}: raise them to use every engine`);
-  if (options.learners !== undefined && Math.min(plan.total, sessionCap) < options.learners) {
+  const { fit, serverLimit } = classFit(plan.total, footprint.nodes, config.limits);
+  if (serverLimit !== undefined) console.log(`  the server's own limits (limits.maxSessions ${config.limits.maxSessions}, limits.maxNodesTotal ${config.limits.maxNodesTotal}) allow ${serverLimit}: raise them to use every engine`);
+  if (options.learners !== undefined && fit < options.learners) {
     console.log(`warning: ${options.learners} learners do not fit; add an engine or make the class smaller`);
     return 1;
   }

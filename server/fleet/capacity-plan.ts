@@ -46,3 +46,17 @@ export function planCapacity(engines: readonly EngineOffer[], footprint: Learner
   });
   return { engines: fits, total: fits.reduce((sum, fit) => sum + fit.learners, 0) };
 }
+
+/** A learner's footprint from the benchmark figures, for a lesson of `nodes` nodes. */
+export function benchmarkFootprint(nodes: number): LearnerFootprint {
+  return { nodes, memoryMb: nodes * BENCHMARK_NODE.memoryMb, cpuCores: nodes * BENCHMARK_NODE.cpuCores };
+}
+
+/**
+ * How many learners fit: what the engines hold, within what the server itself allows (its session and node
+ * limits hold whatever the engines could take). `serverLimit` is set when the server's limits are what bound it.
+ */
+export function classFit(planTotal: number, nodesPerLearner: number, limits: { maxSessions: number; maxNodesTotal: number }): { fit: number; serverLimit?: number } {
+  const serverLimit = Math.min(limits.maxSessions, Math.floor(limits.maxNodesTotal / nodesPerLearner));
+  return serverLimit < planTotal ? { fit: serverLimit, serverLimit } : { fit: planTotal };
+}

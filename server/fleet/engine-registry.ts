@@ -4,6 +4,7 @@ import { DockerEngine } from '../engine/docker-engine.js';
 import type { Logger } from '../logger.js';
 import { DockerNodeBackend } from '../nodes/docker-node-backend.js';
 import type { NodeBackend } from '../nodes/node-backend.js';
+import type { DrainStore } from './drain-store.js';
 import { dockerOptions } from './engine-address.js';
 import { EngineHealth, type HealthChange } from './engine-health.js';
 import type { EngineLoad, EngineState } from './placement.js';
@@ -44,11 +45,22 @@ export class EngineRegistry {
     engines: readonly FleetEngine[],
     private readonly config: Config,
     private readonly log: Logger,
+    /** Where drains are kept across restarts (the server's store; the CLI's one-off registries keep none). */
+    private readonly drains?: DrainStore,
   ) {
     for (const engine of engines) this.engines.set(engine.name, engine);
+    for (const name of drains?.all() ?? []) {
+      const engine = this.engines.get(name);
+      if (engine) {
+        engine.health.drain();
+        continue;
+      }
+      log.warn({ engine: name }, 'an engine drained before the restart is no longer configured; its drain is forgotten');
+      drains?.remove(name);
+    }
   }
 
-  static fromConfig(config: Config, log: Logger): EngineRegistry {
+  static fromConfig(config: Config, log: Logger, drains?: DrainStore): EngineRegistry {
     const engines = config.engines.map((engineConfig): FleetEngine => {
       const options = dockerOptions(engineConfig);
       const engine = new DockerEngine(new Docker(options));
@@ -63,7 +75,7 @@ export class EngineRegistry {
         local,
       };
     });
-    return new EngineRegistry(engines, config, log);
+    return new EngineRegistry(engines, config, log, drains);
   }
 
   list(): FleetEngine[] {
@@ -118,14 +130,16 @@ export class EngineRegistry {
     for (const listener of this.listeners) listener(engine.name, change);
   }
 
-  /** No new sessions on this engine; the ones there run out. */
+  /** No new sessions on this engine; the ones there run out. Kept in the store, so a restart keeps it drained. */
   drain(name: string): void {
     this.require(name).health.drain();
+    this.drains?.add(name);
     this.log.info({ engine: name }, 'engine drained: no new sessions go there');
   }
 
   undrain(name: string): void {
     this.require(name).health.undrain();
+    this.drains?.remove(name);
     this.log.info({ engine: name }, 'engine takes new sessions again');
   }
 

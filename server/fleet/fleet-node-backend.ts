@@ -4,7 +4,7 @@ import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ExecLimits, NodeBackend, NodeHandle, PlacementHint, SessionNetwork, TerminalProcess } from '../nodes/node-backend.js';
 import type { EngineRegistry, FleetEngine } from './engine-registry.js';
-import { chooseEngine, freeNodes, type EngineLoad } from './placement.js';
+import { chooseEngine, freeNodes, freeShare, type EngineLoad } from './placement.js';
 import type { Placement, PlacementStore } from './placement-store.js';
 
 /** Bounds on calls to an engine: a quick one, and a node's start (its daemon has a minute to come up). */
@@ -70,7 +70,10 @@ export class FleetNodeBackend implements NodeBackend {
         nodes: this.nodesOn(load.name),
         freeNodes: freeNodes(load, this.nodeMemoryMb),
         memoryMb: load.memoryMb,
+        memoryUsedMb: load.memoryUsedMb,
+        loadPercent: load.state === 'down' ? 0 : Math.round((1 - freeShare(load, this.nodeMemoryMb)) * 100),
         ...(this.registry.lastCpus(load.name) !== undefined ? { cpus: this.registry.lastCpus(load.name) } : {}),
+        canDrain: true,
       };
     });
   }

@@ -26,6 +26,12 @@ export function freeNodes(load: EngineLoad, nodeMemoryMb: number): number {
   return Math.max(0, Math.min(byCount, byMemory));
 }
 
+/** The share (0–1) of an engine's room for nodes that is still free: placement compares engines by it, the dashboard shows its complement. */
+export function freeShare(load: EngineLoad, nodeMemoryMb: number): number {
+  const room = Math.min(load.nodeRoom, Math.floor(load.memoryMb / nodeMemoryMb));
+  return room > 0 ? freeNodes(load, nodeMemoryMb) / room : 0;
+}
+
 /**
  * Picks the engine for a session of `nodeCount` nodes, or throws CapacityError (503) when none that is up has
  * room. Ties go to the engine listed first in the config, so placement is predictable.
@@ -42,7 +48,7 @@ export function chooseEngine(loads: readonly EngineLoad[], nodeCount: number, no
         : `no Docker engine has room for ${nodeCount} more node${nodeCount === 1 ? '' : 's'}; try again when a session ends`,
     );
   }
-  const share = (entry: (typeof fitting)[number]) => entry.free / Math.max(1, Math.min(entry.load.nodeRoom, Math.floor(entry.load.memoryMb / nodeMemoryMb)));
+  const share = (entry: (typeof fitting)[number]) => freeShare(entry.load, nodeMemoryMb);
   fitting.sort((a, b) => (strategy === 'spread' ? share(b) - share(a) : share(a) - share(b)) || a.order - b.order);
   return fitting[0].load.name;
 }

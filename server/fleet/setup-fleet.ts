@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { Db } from '../store/database.js';
+import { DrainStore } from './drain-store.js';
 import { EngineRegistry } from './engine-registry.js';
 import { FleetNodeBackend } from './fleet-node-backend.js';
 import { PlacementStore } from './placement-store.js';
@@ -22,7 +23,8 @@ export interface FleetSetup {
  * know which engines answer), and the fleet backend places and routes every session.
  */
 export async function setupFleet(config: Config, db: Db, log: Logger): Promise<FleetSetup> {
-  const registry = EngineRegistry.fromConfig(config, log);
+  // Drains from before a restart apply before the first ping, so no session is placed on a drained engine meanwhile.
+  const registry = EngineRegistry.fromConfig(config, log, new DrainStore(db));
   await registry.start();
   for (const engine of registry.list()) {
     log.info({ engine: engine.name, address: engine.config.address, state: engine.health.state(), ...(engine.health.reason() ? { reason: engine.health.reason() } : {}) }, 'Docker engine');

@@ -193,4 +193,11 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX engine_placements_session ON engine_placements (session_id);
   `,
+  // 10: an operator's drain of an engine outlasts a restart of the server (server/fleet/drain-store.ts).
+  `
+  CREATE TABLE drained_engines (
+    engine TEXT PRIMARY KEY,
+    drained_at INTEGER NOT NULL
+  );
+  `,
 ];

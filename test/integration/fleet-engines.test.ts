@@ -74,9 +74,10 @@ describe('sessions over three TLS engines', () => {
     const engines = (await call('GET', '/instructor/engines', instructor)).body.engines;
     expect(engines.map((e: { name: string; state: string; nodes: number; freeNodes: number }) => [e.name, e.state, e.nodes, e.freeNodes])).toEqual([['a', 'up', 2, 2], ['b', 'up', 1, 3], ['c', 'up', 1, 3]]);
     await call('DELETE', `/sessions/${selfPaced.id}`, selfPaced.token);
-    // Room left: a, b and c take 4 nodes each; 3 are used by the class, so 9 more single-node learners fit.
-    expect((await call('GET', '/instructor/engines/fit?lesson=swarm-init&learners=9', instructor)).body).toMatchObject({ fit: 9, fits: true });
-    expect((await call('GET', '/instructor/engines/fit?lesson=swarm-init&learners=10', instructor)).body).toMatchObject({ fits: false, warning: expect.stringContaining('room for 9 learners') });
+    // The event form's capacity plan: a, b and c take 4 nodes each (their limit binds before memory and cores).
+    expect((await call('GET', '/instructor/capacity?lesson=swarm-init&learners=12', instructor)).body).toMatchObject({ fit: 12, fits: true, engines: [{ name: 'a', learners: 4, boundBy: 'nodes' }, { name: 'b', learners: 4 }, { name: 'c', learners: 4 }] });
+    expect((await call('GET', '/instructor/capacity?lesson=swarm-init&learners=13', instructor)).body).toMatchObject({ fit: 12, fits: false });
+    expect(engines.map((e: { name: string; loadPercent: number }) => [e.name, e.loadPercent])).toEqual([['a', 50], ['b', 25], ['c', 25]]);
     console.log(`fleet figures: a learner's single-node session on a TLS engine ready in ${Math.round(joinMs)} ms (mean of 3)`);
   });
 
@@ -129,6 +130,7 @@ describe('sessions over three TLS engines', () => {
     const manager = (progress: { checks: Array<{ id: string; earnedAt?: string }> }) => progress.checks.find((c) => c.id === 'node1-manager');
     const earned = manager((await call('GET', `/sessions/${oldSession}/progress?lesson=swarm-init`, cy.token)).body);
     expect(earned).toMatchObject({ passed: true, earnedAt: expect.any(String) });
+    const pointsBefore = (await call('GET', `/sessions/${oldSession}/progress?lesson=swarm-init`, cy.token)).body.earned;
 
     const paused = Date.now();
     await local.getContainer(host('c').containerId).pause();
@@ -152,6 +154,8 @@ describe('sessions over three TLS engines', () => {
       }, 30_000, 'the new node is a swarm manager');
       const progress = (await call('GET', `/sessions/${newSession}/progress?lesson=swarm-init`, cy.token)).body;
       expect(manager(progress)).toMatchObject({ passed: true, earnedAt: earned!.earnedAt });
+      // Cy had earned every step before hers: the replay marked none skipped, and earned nothing new.
+      expect([progress.earned, progress.skippedSteps ?? []]).toEqual([pointsBefore, []]);
       // The other learners were not touched.
       expect([engineOf(learners[0].session.id), engineOf(learners[1].session.id)]).toEqual(['a', 'b']);
       console.log(`fleet figures: engine paused → learner moved with progress in ${movedMs} ms (ping 0.5 s, down after 2 failures, 1 s timeout)`);
@@ -163,7 +167,8 @@ describe('sessions over three TLS engines', () => {
     await until(async () => (await containersOn('c', oldSession)) === 0, 30_000, 'c holds nothing of the moved session');
   });
 
-  it('takes sessions back from every engine after a restart and removes what nothing owns on each', async () => {
+  it('takes sessions back from every engine after a restart, keeps a drain, and removes what nothing owns on each', async () => {
+    expect((await call('POST', '/instructor/engines/c/drain', instructor)).status).toBe(200);
     await server.close({ keepSessions: true });
     const orphan = await host('b').docker.createContainer({ Image: 'swarm-workshop/node:latest', Entrypoint: ['sleep', '600'], Labels: sessionLabels(INSTANCE, 'nobody', 'node', 'node1') });
     server = await start();
@@ -174,5 +179,9 @@ describe('sessions over three TLS engines', () => {
       expect(engineOf(me.session.id)).toBe(learner === learners[0] ? 'a' : 'b');
     }
     await expect(orphan.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    // The operator's drain outlasted the restart: c takes no new sessions until it is undrained.
+    const engines = (await call('GET', '/instructor/engines', instructor)).body.engines;
+    expect(engines.map((e: { name: string; state: string }) => [e.name, e.state])).toEqual([['a', 'up'], ['b', 'up'], ['c', 'draining']]);
+    expect((await call('POST', '/instructor/engines/c/undrain', instructor)).body.engines[2].state).toBe('up');
   });
 });

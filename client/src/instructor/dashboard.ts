@@ -10,6 +10,7 @@ import { t } from '../i18n/i18n.js';
 import { parseStreamData } from '../session-stream.js';
 import { showToast } from '../toasts.js';
 import { resultsUrl } from '../urls.js';
+import { EnginesPanel } from './engines-panel.js';
 import { instructorApi } from './instructor-api.js';
 import { LearnerDrawer } from './learner-drawer.js';
 
@@ -44,6 +45,8 @@ export class Dashboard {
   private readonly rows = new Map<string, Row>();
   private readonly source: EventSource;
   private readonly drawer = new LearnerDrawer();
+  /** The fleet's engines (hidden on a server with one engine); it refreshes itself. */
+  private readonly engines = new EnginesPanel();
   private readonly timer: number;
   private live: LiveState = 'connecting';
   private grading = false;
@@ -73,11 +76,13 @@ export class Dashboard {
     this.source.close();
     clearInterval(this.timer);
     this.drawer.close();
+    this.engines.dispose();
   }
 
   /** Draws the dashboard again (after a change of language). */
   redraw(): void {
     this.render();
+    this.engines.redraw();
   }
 
   /** Lesson titles as served in the active language. */
@@ -116,7 +121,7 @@ export class Dashboard {
   }
 
   private render(): void {
-    render(html`${this.header()} ${this.tools()} ${this.table()} ${this.drawer.element}`, this.element);
+    render(html`${this.header()} ${this.tools()} ${this.table()} ${this.engines.element} ${this.drawer.element}`, this.element);
   }
 
   private header() {

@@ -1,15 +1,19 @@
 import { html } from 'lit-html';
+import { ref } from 'lit-html/directives/ref.js';
 import type { EventView } from '../../../shared/classroom-protocol.js';
 import type { LessonSummary } from '../../../shared/lesson-protocol.js';
 import { catalogues, isLanguage, LANGUAGE_NAMES, type Language } from '../i18n/catalogues.js';
 import { t } from '../i18n/i18n.js';
 import { layoutLabel } from '../lesson-panel/layout.js';
+import { CapacityCheck } from './capacity-check.js';
 import { instructorApi } from './instructor-api.js';
 
 export interface EventFormState {
   busy: boolean;
   status: string;
   error: boolean;
+  /** How many learners of the ticked lessons fit, asked as the form is filled in. */
+  capacity: CapacityCheck;
 }
 
 export interface EventFormHandlers {
@@ -23,16 +27,20 @@ export interface EventFormHandlers {
 export function eventForm(lessons: readonly LessonSummary[], state: EventFormState, handlers: EventFormHandlers) {
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
     const field = (name: string) => String(data.get(name) ?? '').trim();
     const chosen = data.getAll('lessons').map(String);
     const language = field('language');
-    if (!field('name')) return handlers.update({ busy: false, status: t('eventForm.needName'), error: true });
-    if (!chosen.length) return handlers.update({ busy: false, status: t('eventForm.needLesson'), error: true });
+    const refuse = (status: string) => handlers.update({ ...state, busy: false, status, error: true });
+    if (!field('name')) return refuse(t('eventForm.needName'));
+    if (!chosen.length) return refuse(t('eventForm.needLesson'));
     // An exam's window is the event's opening and closing times.
     const exam = data.get('exam') === 'on';
-    if (exam && (!field('opensAt') || !field('closesAt'))) return handlers.update({ busy: false, status: t('catchUp.examNeedsTimes'), error: true });
-    handlers.update({ busy: true, status: t('eventForm.creating'), error: false });
+    if (exam && (!field('opensAt') || !field('closesAt'))) return refuse(t('catchUp.examNeedsTimes'));
+    // A class that does not fit is created only by an explicit choice, made after the warning was shown.
+    if (CapacityCheck.short(await state.capacity.settle(form)) && data.get('createAnyway') !== 'on') return refuse(t('fleet.needCreateAnyway'));
+    handlers.update({ ...state, busy: true, status: t('eventForm.creating'), error: false });
     try {
       handlers.created(
         await instructorApi.createEvent({
@@ -47,11 +55,12 @@ export function eventForm(lessons: readonly LessonSummary[], state: EventFormSta
         }),
       );
     } catch (error) {
-      handlers.update({ busy: false, status: (error as Error).message, error: true });
+      handlers.update({ ...state, busy: false, status: (error as Error).message, error: true });
     }
   };
   const optional = html`<small class="muted">${t('eventForm.optional')}</small>`;
-  return html`<form class="card event-form" id="event-form" @submit=${submit}>
+  const edited = (event: Event) => state.capacity.edited(event.currentTarget as HTMLFormElement);
+  return html`<form class="card event-form" id="event-form" @submit=${submit} @input=${edited} @change=${edited} ${ref((form) => state.capacity.watch(form))}>
     <h2>${t('eventForm.title')}</h2>
     <label class="field"><span>${t('eventForm.name')}</span><input name="name" required maxlength="120" placeholder=${t('eventForm.namePlaceholder')} autocomplete="off" autofocus /></label>
     <fieldset class="field lessons-field">
@@ -71,6 +80,7 @@ export function eventForm(lessons: readonly LessonSummary[], state: EventFormSta
       <label class="field"><span>${t('eventForm.opens')} ${optional}</span><input type="datetime-local" name="opensAt" /></label>
       <label class="field"><span>${t('eventForm.closes')} ${optional}</span><input type="datetime-local" name="closesAt" /></label>
     </div>
+    ${state.capacity.template()}
     <label class="field exam-field"><input type="checkbox" name="exam" /> <span>${t('catchUp.examField')}</span></label>
     <label class="field language-field"
       ><span>${t('eventForm.language')} <small class="muted">${t('eventForm.languageNote')}</small></span>

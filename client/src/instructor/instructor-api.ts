@@ -1,5 +1,5 @@
 import type { CreateEventRequest } from '../../../shared/classroom-protocol.js';
-import { BulkOutcomeSchema, EventDetailSchema, EventListSchema, EventViewSchema, GradeEventAnswerSchema, InstructorLoginSchema, InstructorMeSchema, LearnerClusterSchema, MessageSentSchema, RevealAnswerSchema } from '../../../shared/view-schemas.js';
+import { BulkOutcomeSchema, CapacityViewSchema, EngineListSchema, EventDetailSchema, EventListSchema, EventViewSchema, GradeEventAnswerSchema, InstructorLoginSchema, InstructorMeSchema, LearnerClusterSchema, MessageSentSchema, RevealAnswerSchema } from '../../../shared/view-schemas.js';
 import { call, callVoid } from '../api.js';
 
 type BulkAction = { action: 'restart' } | { action: 'skip'; step: number };
@@ -23,4 +23,9 @@ export const instructorApi = {
   /** Restart the lesson, or catch up to a step, for every learner of the event. */
   everyone: (id: string, body: BulkAction) => call(BulkOutcomeSchema, 'POST', `/api/instructor/events/${id}/everyone`, { body }),
   learnerCluster: (id: string) => call(LearnerClusterSchema, 'GET', `/api/instructor/learners/${id}/cluster`),
+  /** The fleet's engines (404 when the server drives one engine and has no fleet). */
+  engines: () => call(EngineListSchema, 'GET', '/api/instructor/engines').then((r) => r.engines),
+  engineAction: (name: string, action: 'drain' | 'undrain') => call(EngineListSchema, 'POST', `/api/instructor/engines/${encodeURIComponent(name)}/${action}`).then((r) => r.engines),
+  /** How many learners of a lesson fit on the engines taking sessions (the server's capacity plan). */
+  capacity: (lesson: string, learners: number) => call(CapacityViewSchema, 'GET', `/api/instructor/capacity?${new URLSearchParams({ lesson, learners: String(learners) })}`),
 };

@@ -68,6 +68,8 @@ describe('FleetNodeBackend', () => {
     // Every engine holds 3 nodes; packing fills the first listed, then keeps filling it.
     expect(selfPaced.map((s) => engineOfNodes(backend, sessions, s.id))).toEqual([['a'], ['a']]);
     expect((await backend.views()).map((v) => [v.name, v.sessions, v.nodes, v.freeNodes])).toEqual([['a', 3, 5, 4], ['b', 1, 3, 6], ['c', 1, 3, 6]]);
+    // The dashboard's load: the share of the 9 node places taken, and the memory their limits take.
+    expect((await backend.views()).map((v) => [v.name, v.loadPercent, v.memoryUsedMb, v.memoryMb])).toEqual([['a', 56, 5 * 1024, 32 * 1024], ['b', 33, 3 * 1024, 32 * 1024], ['c', 33, 3 * 1024, 32 * 1024]]);
   });
 
   it('reaches a local engine\'s nodes directly and a remote engine\'s through its API', async () => {

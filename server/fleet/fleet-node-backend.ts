@@ -25,6 +25,7 @@ interface SessionPlace {
  */
 export class FleetNodeBackend implements NodeBackend {
   readonly kind = 'docker' as const;
+  readonly nodesHaveEngines = true;
   private readonly sessions = new Map<string, SessionPlace>();
   /** Networks and nodes by their engine id. */
   private readonly resources = new Map<string, Placement>();

@@ -15,6 +15,7 @@ import type { ExecLimits, ExecResult, NodeBackend, NodeHandle, SessionNetwork, T
  */
 export class LocalNodeBackend implements NodeBackend {
   readonly kind = 'local' as const;
+  readonly nodesHaveEngines = false;
   private readonly terminals = new Map<string, Set<pty.IPty>>();
 
   constructor(

@@ -41,6 +41,8 @@ export interface ExecLimits {
  */
 export interface NodeBackend {
   readonly kind: 'docker' | 'local';
+  /** Each node runs a Docker engine of its own (local shells share the host's, so they must never form a swarm). */
+  readonly nodesHaveEngines: boolean;
   createNetwork(sessionId: string, hint?: PlacementHint): Promise<SessionNetwork>;
   removeNetwork(network: SessionNetwork): Promise<void>;
   /** Starts a node and resolves once it takes commands. Cleans up after itself when it fails. */

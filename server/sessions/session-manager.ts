@@ -204,7 +204,7 @@ export class SessionManager {
       throw error;
     }
     // Local nodes are shells on the server's host and share its engine: a swarm formed there would be the host's.
-    if (request.swarm && this.backend.kind === 'local') throw new HttpError(400, 'bad_request', 'local nodes are shells on the server host and share its Docker engine, so they cannot form a swarm of their own: use the Docker provider');
+    if (request.swarm && !this.backend.nodesHaveEngines) throw new HttpError(400, 'bad_request', 'local nodes are shells on the server host and share its Docker engine, so they cannot form a swarm of their own: use the Docker provider');
     const template = request.nodes ? 'custom' : (request.template ?? 'single');
     const started = this.now();
     const pooled = template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined;

@@ -7,7 +7,7 @@ import { LABEL, sessionLabels } from '../../server/engine/labels.js';
 import type { RunningServer } from '../../server/server.js';
 import { startSimulatedEngines, until, type SimulatedEngine } from '../support/simulated-engines.js';
 import { TerminalClient } from '../support/terminal-client.js';
-import { startTestServer } from '../support/test-server.js';
+import { apiClient, startTestServer } from '../support/test-server.js';
 
 /**
  * One server, three Docker hosts simulated as TLS engines on this machine (test/support/simulated-engines.ts):
@@ -31,15 +31,8 @@ const start = () =>
     fleet: { pingSeconds: 0.5, pingTimeoutSeconds: 1, failuresBeforeDown: 2 },
   });
 
-async function call(method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${server.url}/api${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+/** The REST API as a learner's page, the dashboard or a grader calls it. */
+const call: ReturnType<typeof apiClient>['call'] = (...args) => apiClient(server.url).call(...args);
 
 const host = (name: string) => hosts.engines.find((engine) => engine.name === name)!;
 const engineOf = (sessionId: string) => server.fleet!.backend.engineOf(sessionId);

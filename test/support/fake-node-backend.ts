@@ -8,6 +8,8 @@ import type { ExecLimits, ExecResult, NodeBackend, NodeHandle, SessionNetwork, T
  */
 export class FakeNodeBackend implements NodeBackend {
   readonly kind = 'local' as const;
+  // Simulated nodes: the swarm commands they answer touch no engine.
+  readonly nodesHaveEngines = true;
   readonly networks = new Map<string, SessionNetwork>();
   readonly nodes = new Map<string, NodeHandle & { sessionId: string }>();
   readonly commands: Array<{ node: string; command: string }> = [];

@@ -99,6 +99,11 @@ export class FleetNodeBackend implements NodeBackend {
     return this.sessions.get(sessionId)?.engine;
   }
 
+  takesNewSessions(sessionId: string): boolean {
+    const engine = this.engineOf(sessionId);
+    return engine !== undefined && this.registry.state(engine) === 'up';
+  }
+
   /**
    * Placement: the session's engine is chosen here, when its network is made, and its planned nodes are
    * counted there at once, so sessions starting together do not all pick the same last room.

@@ -43,6 +43,11 @@ export interface NodeBackend {
   readonly kind: 'docker' | 'local';
   /** Each node runs a Docker engine of its own (local shells share the host's, so they must never form a swarm). */
   readonly nodesHaveEngines: boolean;
+  /**
+   * Whether a session started ahead of demand (a warm pool's) may still be handed to a learner: false once its
+   * engine is down or draining. Absent: always (one engine).
+   */
+  takesNewSessions?(sessionId: string): boolean;
   createNetwork(sessionId: string, hint?: PlacementHint): Promise<SessionNetwork>;
   removeNetwork(network: SessionNetwork): Promise<void>;
   /** Starts a node and resolves once it takes commands. Cleans up after itself when it fails. */

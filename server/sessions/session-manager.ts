@@ -207,7 +207,7 @@ export class SessionManager {
     if (request.swarm && !this.backend.nodesHaveEngines) throw new HttpError(400, 'bad_request', 'local nodes are shells on the server host and share its Docker engine, so they cannot form a swarm of their own: use the Docker provider');
     const template = request.nodes ? 'custom' : (request.template ?? 'single');
     const started = this.now();
-    const pooled = template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined;
+    const pooled = template !== 'custom' ? this.pool.take(poolKey(template, request.swarm), (entry) => this.backend.takesNewSessions?.(entry.id) ?? true) : undefined;
     const waiting = pooled ? [] : this.generic.take(planned.length);
     this.consumeEventNodes(waiting.length);
     let prepared: PreparedSession;

@@ -28,10 +28,22 @@ export class WarmPool<T> {
     void this.refill();
   }
 
-  /** Takes a ready entry for the key, if any, and starts refilling in the background. */
-  take(key: string): T | undefined {
-    const entry = this.ready.get(key)?.shift();
-    if (entry) this.refill();
+  /**
+   * Takes a ready entry for the key, if any, and starts refilling in the background. Entries that are no longer
+   * `usable` (their engine went down or is draining) are discarded on the way, so the refill replaces them
+   * where sessions may go.
+   */
+  take(key: string, usable: (entry: T) => boolean = () => true): T | undefined {
+    const list = this.ready.get(key) ?? [];
+    let entry: T | undefined;
+    const stale: T[] = [];
+    while (list.length > 0 && entry === undefined) {
+      const next = list.shift()!;
+      if (usable(next)) entry = next;
+      else stale.push(next);
+    }
+    for (const dropped of stale) void this.discard(dropped).catch((error: unknown) => this.onError(key, error));
+    if (entry || stale.length) void this.refill();
     return entry;
   }
 

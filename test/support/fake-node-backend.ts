@@ -12,6 +12,12 @@ export class FakeNodeBackend implements NodeBackend {
   readonly nodesHaveEngines = true;
   readonly networks = new Map<string, SessionNetwork>();
   readonly nodes = new Map<string, NodeHandle & { sessionId: string }>();
+  /** Sessions whose engine stopped taking new ones (down or draining, as a fleet would say). */
+  readonly closedSessions = new Set<string>();
+
+  takesNewSessions(sessionId: string): boolean {
+    return !this.closedSessions.has(sessionId);
+  }
   readonly commands: Array<{ node: string; command: string }> = [];
   /** The limits each command ran under, in the same order. */
   readonly limits: ExecLimits[] = [];

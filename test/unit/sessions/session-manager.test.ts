@@ -159,6 +159,19 @@ describe('SessionManager with a warm pool', () => {
     expect(backend.mostStartingAtOnce).toBe(4);
   });
 
+  it("never hands out a pooled session whose engine stopped taking sessions: it is removed and replaced", async () => {
+    const { backend, manager } = setup({ sessions: { pool: { single: 1 } } });
+    await manager.warmUp();
+    const stale = [...backend.nodes.values()][0];
+    backend.closedSessions.add(stale.sessionId);
+    const created = await manager.create({ template: 'single', swarm: false });
+    expect(created.id).not.toBe(stale.sessionId);
+    await manager.warmUp();
+    const owners = [...backend.nodes.values()].map((node) => node.sessionId);
+    expect(owners).not.toContain(stale.sessionId);
+    expect(owners).toHaveLength(2);
+  });
+
   it('removes pooled sessions on stop', async () => {
     const { backend, manager } = setup({ sessions: { pool: { single: 2 } } });
     await manager.warmUp();

@@ -29,6 +29,7 @@ export class FleetNodeBackend implements NodeBackend {
   private readonly sessions = new Map<string, SessionPlace>();
   /** Networks and nodes by their engine id. */
   private readonly resources = new Map<string, Placement>();
+  private placing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly registry: EngineRegistry,
@@ -109,9 +110,16 @@ export class FleetNodeBackend implements NodeBackend {
    * counted there at once, so sessions starting together do not all pick the same last room.
    */
   async createNetwork(sessionId: string, hint: PlacementHint = { nodes: 1, spread: true }): Promise<SessionNetwork> {
-    const loads = await this.loads();
-    const name = chooseEngine(loads, hint.nodes, this.nodeMemoryMb, hint.spread ? 'spread' : 'pack');
-    this.sessions.set(sessionId, { engine: name, nodes: hint.nodes });
+    // One placement at a time: each must see the nodes the one before it counted, or sessions starting
+    // together (a class joining, a pool filling) all read the same loads and pick the same engine.
+    const placed = this.placing.then(async () => {
+      const loads = await this.loads();
+      const chosen = chooseEngine(loads, hint.nodes, this.nodeMemoryMb, hint.spread ? 'spread' : 'pack');
+      this.sessions.set(sessionId, { engine: chosen, nodes: hint.nodes });
+      return chosen;
+    });
+    this.placing = placed.catch(() => undefined);
+    const name = await placed;
     try {
       const network = await this.bounded(name, this.engine(name).backend.createNetwork(sessionId), CALL_MS, 'make the session network');
       this.remember(network.id, sessionId, 'network', name);

@@ -104,6 +104,21 @@ describe('FleetNodeBackend', () => {
     expect([...second.backends.values()].map((b) => b.nodes.size)).toEqual([0, 0, 0]);
   });
 
+  it("keeps the warm pool's sessions spread over the engines, and never hands out one on a drained engine", async () => {
+    const { registry, backend } = fleet();
+    await registry.pingAll();
+    const pooled = new SessionManager(backend, loadConfig({ overrides: { ...config, sessions: { pool: { single: 3 } } } }), log, Date.now);
+    await pooled.warmUp();
+    expect(['a', 'b', 'c'].map((engine) => backend.sessionsOn(engine).length)).toEqual([1, 1, 1]);
+    registry.drain('b');
+    const handedOut = [];
+    for (let i = 0; i < 3; i++) handedOut.push(await pooled.create({ template: 'single', swarm: false }));
+    expect(handedOut.map((session) => backend.engineOf(session.id)).sort()).toEqual(['a', 'a', 'c']);
+    await pooled.warmUp();
+    expect(backend.sessionsOn('b')).toEqual([]);
+    await pooled.stop({ endSessions: true });
+  });
+
   it('places nothing on a down or drained engine, answers 503 engine_down for its sessions, and 503 when nothing has room', async () => {
     const { registry, backend, sessions, answering } = fleet();
     await registry.pingAll();

@@ -154,6 +154,7 @@ export class SessionManager {
     clearInterval(this.sweepTimer);
     await Promise.all([this.pool.stop(), this.generic.stop()]);
     await this.backend.closeWaitingRoom?.();
+    this.backend.closeProbeShells?.();
     if (options.endSessions || !this.store) await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'server stopping')));
     this.sessions.clear();
   }
@@ -445,7 +446,9 @@ export class SessionManager {
     return (name, command) => {
       const node = session.nodes.get(name);
       if (!node) return Promise.reject(new Error(`no node ${name}`));
-      return this.limits.queued(session.id, () => this.backend.exec(node, command, limits));
+      // A check's commands go through the node's probe shell where the backend keeps one (no exec per run).
+      const run = profile === 'check' && this.backend.execInProbeShell ? this.backend.execInProbeShell.bind(this.backend) : this.backend.exec.bind(this.backend);
+      return this.limits.queued(session.id, () => run(node, command, limits));
     };
   }
 

@@ -1,7 +1,8 @@
 import type { ProbeSpecification } from './assertion-schema.js';
 import { code } from './finding.js';
 import { collectScript, parseProbeOutput, probeScript } from './collect-script.js';
-import { planProbes, type PlannedProbe } from './probe-plan.js';
+import { NOT_NEEDED } from './probe-need.js';
+import { planProbes, probeKey, type PlannedProbe } from './probe-plan.js';
 import { FULL_READ, type ReadPlan } from './read-plan.js';
 import { snapshotFromRaw, type ClusterSnapshot, type ProbeResult, type RawNodeAnswer, type RawSnapshot } from './snapshot.js';
 
@@ -43,12 +44,21 @@ async function runProbes(exec: NodeExec, node: string, probes: PlannedProbe[]): 
   return results;
 }
 
-/** Probes grouped by node, one exec per node, all nodes in parallel. */
-async function runPlanned(exec: NodeExec, planned: PlannedProbe[]): Promise<Record<string, ProbeResult>> {
+/** Probes grouped by node, one exec per node, all nodes in parallel: each probe's result, as its node's exec ends. */
+function startPlanned(exec: NodeExec, planned: PlannedProbe[]): Map<string, Promise<ProbeResult>> {
   const byNode = new Map<string, PlannedProbe[]>();
   for (const probe of planned) byNode.set(probe.node, [...(byNode.get(probe.node) ?? []), probe]);
-  const ran = await Promise.all([...byNode].map(([node, list]) => runProbes(exec, node, list)));
-  return Object.assign({}, ...ran);
+  const results = new Map<string, Promise<ProbeResult>>();
+  for (const [node, list] of byNode) {
+    const ran = runProbes(exec, node, list);
+    for (const probe of list) results.set(probe.key, ran.then((r) => r[probe.key]));
+  }
+  return results;
+}
+
+async function runPlanned(exec: NodeExec, planned: PlannedProbe[]): Promise<Record<string, ProbeResult>> {
+  const started = startPlanned(exec, planned);
+  return Object.fromEntries(await Promise.all([...started].map(async ([key, result]) => [key, await result] as const)));
 }
 
 /**
@@ -62,27 +72,40 @@ export function earlyProbes(probes: ProbeSpecification[], nodeNames: string[]): 
 }
 
 /**
+ * After the engine reads, the keys of the probes whose results can still change a verdict (probe-need.ts); the
+ * others are settled as not needed, and a run does not wait for them.
+ */
+export type ProbesNeeded = (snapshot: ClusterSnapshot) => ReadonlySet<string>;
+
+/**
  * Reads the whole cluster once: one read per node, all nodes in parallel, reading what `plan` asks for; probes
  * run alongside when they can (earlyProbes), the others after the reads (a probe in a service's container
- * needs them to know where its containers are). Returns the raw answers, which is also the shape of a
+ * needs them to know where its containers are). With `needed`, only the probes it names are waited for (an
+ * early one not named finishes on its node unread). Returns the raw answers, which is also the shape of a
  * recorded fixture.
  */
-export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ): Promise<RawSnapshot> {
+export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ, needed?: ProbesNeeded): Promise<RawSnapshot> {
   const read = reader ?? ((name: string) => readNode(exec, name));
   const early = earlyProbes(probes, nodeNames);
-  const [answers, earlyResults] = await Promise.all([
-    Promise.all(nodeNames.map(async (name) => [name, await read(name, plan)] as const)),
-    runPlanned(exec, early),
-  ]);
+  const earlyRun = startPlanned(exec, early);
+  const answers = await Promise.all(nodeNames.map(async (name) => [name, await read(name, plan)] as const));
   const raw: RawSnapshot = { nodes: Object.fromEntries(answers) };
   if (probes.length === 0) return raw;
-  const { planned, settled } = planProbes(probes, snapshotFromRaw(raw));
+  const snapshot = snapshotFromRaw(raw);
+  const keys = needed?.(snapshot);
+  const skipped: Record<string, ProbeResult> = {};
+  for (const probe of probes) {
+    if (keys && !keys.has(probeKey(probe))) skipped[probeKey(probe)] = { ran: false, exitCode: -1, output: NOT_NEEDED };
+  }
+  const { planned, settled } = planProbes(keys ? probes.filter((probe) => keys.has(probeKey(probe))) : probes, snapshot);
   const ranEarly = (probe: PlannedProbe) => early.some((e) => e.key === probe.key && e.node === probe.node && e.command === probe.command);
-  const late = await runPlanned(exec, planned.filter((probe) => !ranEarly(probe)));
-  const kept = Object.fromEntries(planned.filter(ranEarly).map((probe) => [probe.key, earlyResults[probe.key]]));
-  return { ...raw, probes: { ...settled, ...kept, ...late } };
+  const [kept, late] = await Promise.all([
+    Promise.all(planned.filter(ranEarly).map(async (probe) => [probe.key, await earlyRun.get(probe.key)!] as const)),
+    runPlanned(exec, planned.filter((probe) => !ranEarly(probe))),
+  ]);
+  return { ...raw, probes: { ...skipped, ...settled, ...Object.fromEntries(kept), ...late } };
 }
 
-export async function collectSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ): Promise<ClusterSnapshot> {
-  return snapshotFromRaw(await collectRawSnapshot(exec, nodeNames, probes, reader, plan));
+export async function collectSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ, needed?: ProbesNeeded): Promise<ClusterSnapshot> {
+  return snapshotFromRaw(await collectRawSnapshot(exec, nodeNames, probes, reader, plan, needed));
 }

@@ -1,6 +1,7 @@
 import type { ProbeSpecification } from './assertion-schema.js';
 import { code } from './finding.js';
 import { collectScript, parseProbeOutput, probeScript } from './collect-script.js';
+import { probeFromReads } from './probe-from-reads.js';
 import { NOT_NEEDED } from './probe-need.js';
 import { planProbes, probeKey, type PlannedProbe } from './probe-plan.js';
 import { FULL_READ, type ReadPlan } from './read-plan.js';
@@ -80,7 +81,8 @@ export type ProbesNeeded = (snapshot: ClusterSnapshot) => ReadonlySet<string>;
 /**
  * Reads the whole cluster once: one read per node, all nodes in parallel, reading what `plan` asks for; probes
  * run alongside when they can (earlyProbes), the others after the reads (a probe in a service's container
- * needs them to know where its containers are). With `needed`, only the probes it names are waited for (an
+ * needs them to know where its containers are); one the reads already answer is taken from them
+ * (probe-from-reads.ts) without waiting for its command. With `needed`, only the probes it names are waited for (an
  * early one not named finishes on its node unread). Returns the raw answers, which is also the shape of a
  * recorded fixture.
  */
@@ -97,13 +99,20 @@ export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], pr
   for (const probe of probes) {
     if (keys && !keys.has(probeKey(probe))) skipped[probeKey(probe)] = { ran: false, exitCode: -1, output: NOT_NEEDED };
   }
-  const { planned, settled } = planProbes(keys ? probes.filter((probe) => keys.has(probeKey(probe))) : probes, snapshot);
+  const fromReads: Record<string, ProbeResult> = {};
+  const toRun = probes.filter((probe) => {
+    if (keys && !keys.has(probeKey(probe))) return false;
+    const answer = probeFromReads(probe, raw);
+    if (answer) fromReads[probeKey(probe)] = answer;
+    return !answer;
+  });
+  const { planned, settled } = planProbes(toRun, snapshot);
   const ranEarly = (probe: PlannedProbe) => early.some((e) => e.key === probe.key && e.node === probe.node && e.command === probe.command);
   const [kept, late] = await Promise.all([
     Promise.all(planned.filter(ranEarly).map(async (probe) => [probe.key, await earlyRun.get(probe.key)!] as const)),
     runPlanned(exec, planned.filter((probe) => !ranEarly(probe))),
   ]);
-  return { ...raw, probes: { ...skipped, ...settled, ...Object.fromEntries(kept), ...late } };
+  return { ...raw, probes: { ...skipped, ...fromReads, ...settled, ...Object.fromEntries(kept), ...late } };
 }
 
 export async function collectSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ, needed?: ProbesNeeded): Promise<ClusterSnapshot> {

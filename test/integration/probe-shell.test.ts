@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSnapshot, type NodeExec } from '../../server/checks/collect-snapshot.js';
-import { probeScript } from '../../server/checks/collect-script.js';
+import { parseProbeOutput, probeScript } from '../../server/checks/collect-script.js';
 import { evaluate } from '../../server/checks/evaluate.js';
 import { httpNodeReader } from '../../server/checks/http-node-reader.js';
+import { probeFromReads } from '../../server/checks/probe-from-reads.js';
+import { planProbes } from '../../server/checks/probe-plan.js';
 import { readPlan } from '../../server/checks/read-plan.js';
 import { computePlaceholderValues } from '../../server/lessons/placeholder-values.js';
 import { fillPlaceholders, listPlaceholders } from '../../server/lessons/placeholders.js';
@@ -76,5 +78,28 @@ describe('the probe shell on live nodes', () => {
       const now = (await server.checks.runner.run(session, lesson.meta.id)).checks;
       expect(now.map((c) => [c.title, c.passed, c.points]), lesson.meta.id).toEqual(before.map((c) => [c.title, c.passed, c.points]));
     }
+  });
+
+  // Last: it breaks the swarm. node2 becomes the only manager left of three, without quorum.
+  it('answers `docker node ls` on a manager without quorum from the reads as the CLI prints it', async () => {
+    const run = async (node: string, command: string) => {
+      const result = await api.exec(created, node, command, 60);
+      expect(result.exitCode, `${command}: ${result.output}`).toBe(0);
+    };
+    await run('node1', 'docker node promote node2 node3');
+    await eventually(async () => (await api.exec(created, 'node1', "docker node ls --filter role=manager --format '{{.ManagerStatus}}'", 30)).output.trim().split('\n').length === 3, 60_000, 1000);
+    await run('node3', 'docker swarm leave --force');
+    await run('node1', 'docker swarm leave --force');
+    const spec = { node: 'node2', command: 'docker node ls' };
+    const [planned] = planProbes([spec], { nodes: [{ name: 'node2', containers: [], volumes: [] }], probes: {} }).planned;
+    let cli: ReturnType<typeof parseProbeOutput>[number] | undefined;
+    await eventually(async () => {
+      [cli] = parseProbeOutput((await plainExec('node2', probeScript([planned.command]))).output);
+      return cli?.exitCode === 1;
+    }, 60_000, 1000);
+    const reader = httpNodeReader(server.sessions.engineAddresses(session)!, () => Promise.reject(new Error('node2 is reachable here')));
+    const fromReads = probeFromReads(spec, { nodes: { node2: await reader('node2', readPlan([])) } });
+    expect(cli?.output).toContain('does not have a leader');
+    expect(fromReads).toEqual({ ran: true, exitCode: cli!.exitCode, output: cli!.output, node: 'node2' });
   });
 });

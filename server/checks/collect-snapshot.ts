@@ -7,8 +7,13 @@ import { planProbes, probeKey, type PlannedProbe } from './probe-plan.js';
 import { FULL_READ, type ReadPlan } from './read-plan.js';
 import { snapshotFromRaw, type ClusterSnapshot, type ProbeResult, type RawNodeAnswer, type RawSnapshot } from './snapshot.js';
 
-/** Runs a shell command on a node (inside the node container, as root). The session layer provides it. */
-export type NodeExec = (node: string, command: string) => Promise<{ exitCode: number; output: string }>;
+/**
+ * Runs a shell command on a node (inside the node container, as root). The session layer provides it, and may
+ * provide `abortable` too: the same, but a command not started yet when `signal` aborts is left out (rejects).
+ */
+export type NodeExec = ((node: string, command: string) => Promise<{ exitCode: number; output: string }>) & {
+  abortable?: (node: string, command: string, signal: AbortSignal) => Promise<{ exitCode: number; output: string }>;
+};
 
 /**
  * Reads one node's engine state, at least what `plan` asks for (a reader may read more); the default runs the
@@ -27,12 +32,13 @@ async function readNode(exec: NodeExec, node: string): Promise<RawNodeAnswer> {
   }
 }
 
-async function runProbes(exec: NodeExec, node: string, probes: PlannedProbe[]): Promise<Record<string, ProbeResult>> {
+async function runProbes(exec: NodeExec, node: string, probes: PlannedProbe[], signal?: AbortSignal): Promise<Record<string, ProbeResult>> {
   const results: Record<string, ProbeResult> = {};
   let lines: ReturnType<typeof parseProbeOutput> = [];
   let failure = '';
   try {
-    lines = parseProbeOutput((await exec(node, probeScript(probes.map((p) => p.command)))).output);
+    const script = probeScript(probes.map((p) => p.command));
+    lines = parseProbeOutput((await (signal && exec.abortable ? exec.abortable(node, script, signal) : exec(node, script))).output);
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
   }
@@ -45,20 +51,34 @@ async function runProbes(exec: NodeExec, node: string, probes: PlannedProbe[]): 
   return results;
 }
 
+interface StartedProbes {
+  results: Map<string, Promise<ProbeResult>>;
+  /** Gives up the nodes' commands none of `wanted` is in, where they have not started yet. */
+  keepOnly(wanted: ReadonlySet<string>): void;
+}
+
 /** Probes grouped by node, one exec per node, all nodes in parallel: each probe's result, as its node's exec ends. */
-function startPlanned(exec: NodeExec, planned: PlannedProbe[]): Map<string, Promise<ProbeResult>> {
+function startPlanned(exec: NodeExec, planned: PlannedProbe[]): StartedProbes {
   const byNode = new Map<string, PlannedProbe[]>();
   for (const probe of planned) byNode.set(probe.node, [...(byNode.get(probe.node) ?? []), probe]);
   const results = new Map<string, Promise<ProbeResult>>();
+  const aborts: Array<[AbortController, PlannedProbe[]]> = [];
   for (const [node, list] of byNode) {
-    const ran = runProbes(exec, node, list);
+    const abort = new AbortController();
+    aborts.push([abort, list]);
+    const ran = runProbes(exec, node, list, abort.signal);
     for (const probe of list) results.set(probe.key, ran.then((r) => r[probe.key]));
   }
-  return results;
+  return {
+    results,
+    keepOnly: (wanted) => {
+      for (const [abort, list] of aborts) if (!list.some((probe) => wanted.has(probe.key))) abort.abort(new Error('not needed'));
+    },
+  };
 }
 
 async function runPlanned(exec: NodeExec, planned: PlannedProbe[]): Promise<Record<string, ProbeResult>> {
-  const started = startPlanned(exec, planned);
+  const started = startPlanned(exec, planned).results;
   return Object.fromEntries(await Promise.all([...started].map(async ([key, result]) => [key, await result] as const)));
 }
 
@@ -108,8 +128,10 @@ export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], pr
   });
   const { planned, settled } = planProbes(toRun, snapshot);
   const ranEarly = (probe: PlannedProbe) => early.some((e) => e.key === probe.key && e.node === probe.node && e.command === probe.command);
+  // Early commands nobody waits for are left out where they have not started (a node's commands take turns).
+  earlyRun.keepOnly(new Set(planned.filter(ranEarly).map((probe) => probe.key)));
   const [kept, late] = await Promise.all([
-    Promise.all(planned.filter(ranEarly).map(async (probe) => [probe.key, await earlyRun.get(probe.key)!] as const)),
+    Promise.all(planned.filter(ranEarly).map(async (probe) => [probe.key, await earlyRun.results.get(probe.key)!] as const)),
     runPlanned(exec, planned.filter((probe) => !ranEarly(probe))),
   ]);
   return { ...raw, probes: { ...skipped, ...fromReads, ...settled, ...Object.fromEntries(kept), ...late } };

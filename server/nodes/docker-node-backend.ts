@@ -172,9 +172,9 @@ export class DockerNodeBackend implements NodeBackend {
   private readonly probeShells = new ProbeShells((id) => this.engine.execStream(id, ['bash', '-l', '-s']));
 
   /** A check's command through the node's probe shell; a plain exec when no shell can take it. */
-  async execInProbeShell(node: NodeHandle, command: string, limits: ExecLimits) {
+  async execInProbeShell(node: NodeHandle, command: string, limits: ExecLimits, signal?: AbortSignal) {
     try {
-      return await this.probeShells.run(node.id, command, limits);
+      return await this.probeShells.run(node.id, command, limits, signal);
     } catch (error) {
       if (error instanceof ProbeShellGoneError) return this.exec(node, command, limits);
       throw error;

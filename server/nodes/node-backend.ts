@@ -50,9 +50,10 @@ export interface NodeBackend {
   exec(node: NodeHandle, command: string, limits: ExecLimits): Promise<ExecResult>;
   /**
    * Runs the server's own short command (a check's probe or read) as `exec` would, in a shell kept open in the
-   * node for them (probe-shell.ts), which spares the cost of starting an exec. Unset: use `exec`.
+   * node for them (probe-shell.ts), which spares the cost of starting an exec. Unset: use `exec`. Aborted
+   * before its turn in the shell, the command is not run (the promise rejects).
    */
-  execInProbeShell?(node: NodeHandle, command: string, limits: ExecLimits): Promise<ExecResult>;
+  execInProbeShell?(node: NodeHandle, command: string, limits: ExecLimits, signal?: AbortSignal): Promise<ExecResult>;
   /** Closes every probe shell (the server stops; nodes kept for the next start open new ones when checked). */
   closeProbeShells?(): void;
   openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess>;

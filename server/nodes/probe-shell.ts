@@ -114,9 +114,12 @@ export class ProbeShell {
     return !this.ended;
   }
 
-  /** Runs a command after the ones already asked; rejects with ProbeShellGoneError when the shell ends first. */
-  run(command: string, limits: ExecLimits): Promise<ExecResult> {
-    const result = this.queue.then(() => this.send(command, limits));
+  /**
+   * Runs a command after the ones already asked; rejects with ProbeShellGoneError when the shell ends first.
+   * Aborted while it waits for its turn, it is never sent (a command already sent runs to its end).
+   */
+  run(command: string, limits: ExecLimits, signal?: AbortSignal): Promise<ExecResult> {
+    const result = this.queue.then(() => (signal?.aborted ? Promise.reject(signal.reason) : this.send(command, limits)));
     this.queue = result.catch(() => undefined);
     return result;
   }

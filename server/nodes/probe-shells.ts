@@ -22,7 +22,7 @@ export class ProbeShells {
   ) {}
 
   /** Runs a command in the node's shell; rejects with ProbeShellGoneError when no shell could take it. */
-  async run(nodeId: string, command: string, limits: ExecLimits): Promise<ExecResult> {
+  async run(nodeId: string, command: string, limits: ExecLimits, signal?: AbortSignal): Promise<ExecResult> {
     const shell = await this.shellOf(nodeId);
     const entry = this.shells.get(nodeId);
     if (entry) {
@@ -30,7 +30,7 @@ export class ProbeShells {
       if (entry.idle) clearTimeout(entry.idle);
     }
     try {
-      return await shell.run(command, limits);
+      return await shell.run(command, limits, signal);
     } finally {
       if (entry) entry.busy -= 1;
       if (entry?.busy === 0) this.closeWhenIdle(nodeId, entry);

@@ -33,7 +33,10 @@ interface PreparedSession {
 }
 
 /** Runs a command on a session's node by name; an unknown node rejects. The checker and the lessons use it. */
-export type NodeExec = (node: string, command: string) => Promise<ExecResult>;
+/** `abortable`: the same, but a command that has not started when `signal` aborts is not run (it rejects). */
+export type NodeExec = ((node: string, command: string) => Promise<ExecResult>) & {
+  abortable?: (node: string, command: string, signal: AbortSignal) => Promise<ExecResult>;
+};
 
 /**
  * Creates, finds, extends and ends sessions; owns their nodes through a NodeBackend, which nothing else
@@ -443,13 +446,16 @@ export class SessionManager {
   /** Runs the server's own commands (checks, placeholder lookups, status) on a session's nodes, under that purpose's limits. */
   nodeExec(session: Session, profile: Exclude<ExecProfile, 'command'>): NodeExec {
     const limits = execLimits(profile, this.config.limits);
-    return (name, command) => {
+    const abortable = (name: string, command: string, signal?: AbortSignal): Promise<ExecResult> => {
       const node = session.nodes.get(name);
       if (!node) return Promise.reject(new Error(`no node ${name}`));
+      const { backend } = this;
       // A check's commands go through the node's probe shell where the backend keeps one (no exec per run).
-      const run = profile === 'check' && this.backend.execInProbeShell ? this.backend.execInProbeShell.bind(this.backend) : this.backend.exec.bind(this.backend);
-      return this.limits.queued(session.id, () => run(node, command, limits));
+      const run = () => (signal?.aborted ? Promise.reject(signal.reason)
+        : profile === 'check' && backend.execInProbeShell ? backend.execInProbeShell(node, command, limits, signal) : backend.exec(node, command, limits));
+      return this.limits.queued(session.id, run);
     };
+    return Object.assign((name: string, command: string) => abortable(name, command), { abortable });
   }
 
   /** Starts a shell on a node, for a browser terminal. */

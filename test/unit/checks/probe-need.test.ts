@@ -57,4 +57,17 @@ describe('collectRawSnapshot with probes needed', () => {
     expect(probes![probeKey(NEEDED)]).toEqual({ ran: true, exitCode: 0, output: 'hi', node: 'node1' });
     expect(probes![probeKey(NOT)]).toEqual({ ran: false, exitCode: -1, output: NOT_NEEDED });
   });
+
+  it('gives up the command of a probe nobody waits for, where the exec can leave it out', async () => {
+    const signals = new Map<string, AbortSignal>();
+    const exec = Object.assign(() => Promise.reject(new Error('the abortable form is used')), {
+      abortable: (node: string, _command: string, signal: AbortSignal) => {
+        signals.set(node, signal);
+        return node === 'node2' ? new Promise<never>(() => undefined) : Promise.resolve({ exitCode: 0, output: `@@probe 0 0 ${Buffer.from('hi').toString('base64')}` });
+      },
+    });
+    await collectRawSnapshot(exec, ['node1', 'node2', 'node3'], [NEEDED, NOT], async (node) => raw.nodes[node], undefined, () => new Set([probeKey(NEEDED)]));
+    expect(signals.get('node2')?.aborted).toBe(true);
+    expect(signals.get('node1')?.aborted).toBe(false);
+  });
 });

@@ -86,6 +86,18 @@ describe('ProbeShell on a real bash', () => {
     expect(next.output).toBe('next\n');
   });
 
+  it('leaves out a command aborted while it waits for its turn, and runs the next', async () => {
+    const probes = shell();
+    const abort = new AbortController();
+    const first = probes.run('sleep 0.3; echo first', LIMITS);
+    const dropped = probes.run('echo dropped > /dev/stderr; echo dropped', LIMITS, abort.signal);
+    const next = probes.run('echo next', LIMITS);
+    abort.abort(new Error('not needed'));
+    await expect(dropped).rejects.toThrow('not needed');
+    expect((await first).output).toBe('first\n');
+    expect((await next).output).toBe('next\n');
+  });
+
   it('bounds the output it keeps, as an exec does', async () => {
     const result = await shell().run('head -c 200000 /dev/zero | tr "\\0" y', { ...LIMITS, maxOutputBytes: 1000 });
     expect(result).toMatchObject({ exitCode: 0, truncated: true, timedOut: false });

@@ -67,7 +67,7 @@ const stages = [
   // A run waits only for probes that can change a verdict (probe-need.ts); in this state none can, so the
   // first row is what a learner whose probe decides the check waits for.
   row('collection, every probe waited for', await sample(() => collectRawSnapshot(exec, names, probes, reader, plan))),
-  row(`collection as a run does (${needed.size} of ${planned.length} probes needed)`, await sample(() => collectRawSnapshot(exec, names, probes, reader, plan, (s) => neededProbes(lessonChecks, s)))),
+  row(`collection as a run does (${needed.size} of ${planned.length} probes needed, none started early)`, await sample(() => collectRawSnapshot(exec, names, probes, reader, plan, { needed: (s) => neededProbes(lessonChecks, s), startEarly: () => false }))),
   row('snapshot + evaluation', await sample(async () => evaluate(lessonChecks, snapshotFromRaw(full)))),
   row('store reads and writes', await sample(async () => {
     const stored = server.checks.results.forOwner(owner, largest.meta.id);

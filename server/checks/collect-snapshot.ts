@@ -92,11 +92,19 @@ export function earlyProbes(probes: ProbeSpecification[], nodeNames: string[]): 
   return planProbes(probes.filter((p) => p.service === undefined), assumed).planned;
 }
 
-/**
- * After the engine reads, the keys of the probes whose results can still change a verdict (probe-need.ts); the
- * others are settled as not needed, and a run does not wait for them.
- */
-export type ProbesNeeded = (snapshot: ClusterSnapshot) => ReadonlySet<string>;
+/** Which probes a run waits for, and which it starts alongside the reads (probe-need.ts). */
+export interface ProbeNeeds {
+  /**
+   * After the engine reads, the keys of the probes whose results can still change a verdict; the others are
+   * settled as not needed, and the run does not wait for them.
+   */
+  needed(snapshot: ClusterSnapshot): ReadonlySet<string>;
+  /**
+   * Whether a probe starts with the reads (faster where it is needed) rather than after them (nothing spent
+   * where it is not: a started command costs the node's CPU, which the reads share). Unset: every one can.
+   */
+  startEarly?(key: string): boolean;
+}
 
 /**
  * Reads the whole cluster once: one read per node, all nodes in parallel, reading what `plan` asks for; probes
@@ -106,15 +114,15 @@ export type ProbesNeeded = (snapshot: ClusterSnapshot) => ReadonlySet<string>;
  * early one not named finishes on its node unread). Returns the raw answers, which is also the shape of a
  * recorded fixture.
  */
-export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ, needed?: ProbesNeeded): Promise<RawSnapshot> {
+export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ, needs?: ProbeNeeds): Promise<RawSnapshot> {
   const read = reader ?? ((name: string) => readNode(exec, name));
-  const early = earlyProbes(probes, nodeNames);
+  const early = earlyProbes(probes.filter((probe) => needs?.startEarly?.(probeKey(probe)) ?? true), nodeNames);
   const earlyRun = startPlanned(exec, early);
   const answers = await Promise.all(nodeNames.map(async (name) => [name, await read(name, plan)] as const));
   const raw: RawSnapshot = { nodes: Object.fromEntries(answers) };
   if (probes.length === 0) return raw;
   const snapshot = snapshotFromRaw(raw);
-  const keys = needed?.(snapshot);
+  const keys = needs?.needed(snapshot);
   const skipped: Record<string, ProbeResult> = {};
   for (const probe of probes) {
     if (keys && !keys.has(probeKey(probe))) skipped[probeKey(probe)] = { ran: false, exitCode: -1, output: NOT_NEEDED };
@@ -137,6 +145,6 @@ export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], pr
   return { ...raw, probes: { ...skipped, ...fromReads, ...settled, ...Object.fromEntries(kept), ...late } };
 }
 
-export async function collectSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ, needed?: ProbesNeeded): Promise<ClusterSnapshot> {
-  return snapshotFromRaw(await collectRawSnapshot(exec, nodeNames, probes, reader, plan, needed));
+export async function collectSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ, needs?: ProbeNeeds): Promise<ClusterSnapshot> {
+  return snapshotFromRaw(await collectRawSnapshot(exec, nodeNames, probes, reader, plan, needs));
 }

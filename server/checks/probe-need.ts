@@ -27,3 +27,23 @@ export function neededProbes<C extends Check>(checks: readonly C[], snapshot: Cl
   }
   return needed;
 }
+
+/**
+ * What a session's runs found about its probes: one its last run did not need waits for the reads next time
+ * instead of starting with them (probe-need's guess of the usual case: a learner's state changes step by step).
+ * A wrong guess costs time only: a probe found needed after the reads runs then.
+ */
+export class ProbeHistory {
+  private readonly leftOut = new Set<string>();
+
+  startEarly(key: string): boolean {
+    return !this.leftOut.has(key);
+  }
+
+  record(asked: readonly string[], needed: ReadonlySet<string>): void {
+    for (const key of asked) {
+      if (needed.has(key)) this.leftOut.delete(key);
+      else this.leftOut.add(key);
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Check } from '../../../server/checks/check-schema.js';
 import { collectRawSnapshot, type NodeExec } from '../../../server/checks/collect-snapshot.js';
 import { evaluate } from '../../../server/checks/evaluate.js';
-import { NOT_NEEDED, neededProbes } from '../../../server/checks/probe-need.js';
+import { NOT_NEEDED, neededProbes, ProbeHistory } from '../../../server/checks/probe-need.js';
 import { probeKey } from '../../../server/checks/probe-plan.js';
 import { snapshotFromRaw } from '../../../server/checks/snapshot.js';
 import { loadLessons } from '../../../server/lessons/load-lessons.js';
@@ -52,7 +52,7 @@ describe('collectRawSnapshot with probes needed', () => {
       ran.push(node);
       return node === 'node2' ? new Promise(() => undefined) : Promise.resolve({ exitCode: 0, output: `@@probe 0 0 ${Buffer.from('hi').toString('base64')}` });
     };
-    const { probes } = await collectRawSnapshot(exec, ['node1', 'node2', 'node3'], [NEEDED, NOT], async (node) => raw.nodes[node], undefined, () => new Set([probeKey(NEEDED)]));
+    const { probes } = await collectRawSnapshot(exec, ['node1', 'node2', 'node3'], [NEEDED, NOT], async (node) => raw.nodes[node], undefined, { needed: () => new Set([probeKey(NEEDED)]) });
     expect(ran.sort()).toEqual(['node1', 'node2']); // both started with the reads
     expect(probes![probeKey(NEEDED)]).toEqual({ ran: true, exitCode: 0, output: 'hi', node: 'node1' });
     expect(probes![probeKey(NOT)]).toEqual({ ran: false, exitCode: -1, output: NOT_NEEDED });
@@ -66,8 +66,26 @@ describe('collectRawSnapshot with probes needed', () => {
         return node === 'node2' ? new Promise<never>(() => undefined) : Promise.resolve({ exitCode: 0, output: `@@probe 0 0 ${Buffer.from('hi').toString('base64')}` });
       },
     });
-    await collectRawSnapshot(exec, ['node1', 'node2', 'node3'], [NEEDED, NOT], async (node) => raw.nodes[node], undefined, () => new Set([probeKey(NEEDED)]));
+    await collectRawSnapshot(exec, ['node1', 'node2', 'node3'], [NEEDED, NOT], async (node) => raw.nodes[node], undefined, { needed: () => new Set([probeKey(NEEDED)]) });
     expect(signals.get('node2')?.aborted).toBe(true);
     expect(signals.get('node1')?.aborted).toBe(false);
+  });
+
+  it('starts after the reads a probe not to start early, and still runs it when it turns out needed', async () => {
+    const log: string[] = [];
+    let reads = 0;
+    const exec: NodeExec = async (node) => {
+      log.push(`probe on ${node} after ${reads} reads`);
+      return { exitCode: 0, output: `@@probe 0 0 ${Buffer.from('hi').toString('base64')}` };
+    };
+    const history = new ProbeHistory();
+    history.record([probeKey(NEEDED)], new Set()); // its last run left it out
+    expect(history.startEarly(probeKey(NEEDED))).toBe(false);
+    const { probes } = await collectRawSnapshot(exec, ['node1', 'node2', 'node3'], [NEEDED], async (node) => (reads++, raw.nodes[node]), undefined,
+      { needed: () => new Set([probeKey(NEEDED)]), startEarly: (key) => history.startEarly(key) });
+    expect(log).toEqual(['probe on node1 after 3 reads']);
+    expect(probes![probeKey(NEEDED)]).toMatchObject({ ran: true, output: 'hi' });
+    history.record([probeKey(NEEDED)], new Set([probeKey(NEEDED)]));
+    expect(history.startEarly(probeKey(NEEDED))).toBe(true);
   });
 });

@@ -110,9 +110,9 @@ export interface ProbeNeeds {
  * Reads the whole cluster once: one read per node, all nodes in parallel, reading what `plan` asks for; probes
  * run alongside when they can (earlyProbes), the others after the reads (a probe in a service's container
  * needs them to know where its containers are); one the reads already answer is taken from them
- * (probe-from-reads.ts) without waiting for its command. With `needed`, only the probes it names are waited for (an
- * early one not named finishes on its node unread). Returns the raw answers, which is also the shape of a
- * recorded fixture.
+ * (probe-from-reads.ts) without waiting for its command. With `needs`, only the probes it names are waited for
+ * (an early one not named is left out if it has not started). Returns the raw answers, which is also the shape
+ * of a recorded fixture.
  */
 export async function collectRawSnapshot(exec: NodeExec, nodeNames: string[], probes: ProbeSpecification[] = [], reader?: NodeReader, plan: ReadPlan = FULL_READ, needs?: ProbeNeeds): Promise<RawSnapshot> {
   const read = reader ?? ((name: string) => readNode(exec, name));

@@ -32,8 +32,10 @@ interface PreparedSession {
   timings?: { nodesMs: number; swarmMs: number };
 }
 
-/** Runs a command on a session's node by name; an unknown node rejects. The checker and the lessons use it. */
-/** `abortable`: the same, but a command that has not started when `signal` aborts is not run (it rejects). */
+/**
+ * Runs a command on a session's node by name; an unknown node rejects. The checker and the lessons use it.
+ * `abortable`: the same, but a command that has not started when `signal` aborts is not run (it rejects).
+ */
 export type NodeExec = ((node: string, command: string) => Promise<ExecResult>) & {
   abortable?: (node: string, command: string, signal: AbortSignal) => Promise<ExecResult>;
 };

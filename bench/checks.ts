@@ -7,6 +7,7 @@ import { collectRawSnapshot } from '../server/checks/collect-snapshot.js';
 import { probeScript } from '../server/checks/collect-script.js';
 import { evaluate } from '../server/checks/evaluate.js';
 import { httpNodeReader } from '../server/checks/http-node-reader.js';
+import { neededProbes } from '../server/checks/probe-need.js';
 import { planProbes } from '../server/checks/probe-plan.js';
 import { readPlan, recordsBaselines } from '../server/checks/read-plan.js';
 import { snapshotFromRaw } from '../server/checks/snapshot.js';
@@ -57,12 +58,16 @@ const plan = readPlan(lessonChecks, recordsBaselines(lessonChecks));
 const raw = await collectRawSnapshot(exec, names, [], reader, plan);
 const planned = planProbes(probes, snapshotFromRaw(raw)).planned;
 const full = await collectRawSnapshot(exec, names, probes, reader, plan);
+const needed = neededProbes(lessonChecks, snapshotFromRaw(raw));
 const owner = live.resultsOwner();
 const stages = [
   row('placeholder values', await sample(() => computePlaceholderValues(nodes, exec, listPlaceholders(JSON.stringify(lessonChecks.map((c) => c.assertions)))))),
   row('engine reads, all nodes', await sample(() => collectRawSnapshot(exec, names, [], reader, plan))),
-  row(`probes (${planned.length}, one exec per node)`, await sample(() => Promise.all([...new Set(planned.map((p) => p.node))].map((node) => exec(node, probeScript(planned.filter((p) => p.node === node).map((p) => p.command))))))),
-  row('collection (reads and probes as a run does)', await sample(() => collectRawSnapshot(exec, names, probes, reader, plan))),
+  row(`probes (${planned.length}, one probe-shell command per node)`, await sample(() => Promise.all([...new Set(planned.map((p) => p.node))].map((node) => exec(node, probeScript(planned.filter((p) => p.node === node).map((p) => p.command))))))),
+  // A run waits only for probes that can change a verdict (probe-need.ts); in this state none can, so the
+  // first row is what a learner whose probe decides the check waits for.
+  row('collection, every probe waited for', await sample(() => collectRawSnapshot(exec, names, probes, reader, plan))),
+  row(`collection as a run does (${needed.size} of ${planned.length} probes needed, none started early)`, await sample(() => collectRawSnapshot(exec, names, probes, reader, plan, { needed: (s) => neededProbes(lessonChecks, s), startEarly: () => false }))),
   row('snapshot + evaluation', await sample(async () => evaluate(lessonChecks, snapshotFromRaw(full)))),
   row('store reads and writes', await sample(async () => {
     const stored = server.checks.results.forOwner(owner, largest.meta.id);

@@ -9,6 +9,7 @@ import type { NodeExec } from '../sessions/session-manager.js';
 import { clusterView } from './cluster-view.js';
 import { collectRawSnapshot, collectSnapshot, type NodeReader } from './collect-snapshot.js';
 import { httpNodeReader } from './http-node-reader.js';
+import { ProbeHistory } from './probe-need.js';
 import { readPlan } from './read-plan.js';
 import { baselineOf, needsBaseline } from './baseline.js';
 import { mergeResult, storableFindings } from './earning.js';
@@ -38,6 +39,8 @@ export class CheckRunner {
   private readonly listeners = new Set<(event: CheckRunEvent) => void>();
   /** Whether a lesson's hints are withheld from an owner now (an exam's learner: the classroom says). */
   private helpHidden: (lessonId: string, owner: string) => boolean = () => false;
+  /** Which probes each session's last run needed (probe-need.ts); kept as long as the session. */
+  private readonly probeHistories = new WeakMap<Session, ProbeHistory>();
 
   constructor(
     private readonly sessions: CheckedSessions,
@@ -89,7 +92,9 @@ export class CheckRunner {
       const baselines = this.results.baselines(owner, id);
       return (check: LessonCheck) => baselines.get(check.step);
     };
-    const run = await runLessonChecks(lesson, step, exec, nodes.map((n) => n.name), values, this.reader(session, exec), baselinesFor);
+    let history = this.probeHistories.get(session);
+    if (!history) this.probeHistories.set(session, (history = new ProbeHistory()));
+    const run = await runLessonChecks(lesson, step, exec, nodes.map((n) => n.name), values, this.reader(session, exec), baselinesFor, history);
     const checkedAt = this.now();
     const previous = new Map(this.results.forOwner(owner, id).map((r) => [r.checkId, r]));
     // A step the server caught up for the owner earns nothing: its checks hold because its solution ran.

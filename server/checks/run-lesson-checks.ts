@@ -5,6 +5,8 @@ import type { Assertion } from './assertion-schema.js';
 import { collectSnapshot, type NodeExec, type NodeReader } from './collect-snapshot.js';
 import type { StepBaseline } from './baseline.js';
 import { evaluate, type CheckResult } from './evaluate.js';
+import { neededProbes, type ProbeHistory } from './probe-need.js';
+import { probeKey } from './probe-plan.js';
 import { readPlan, recordsBaselines } from './read-plan.js';
 import type { ClusterSnapshot } from './snapshot.js';
 import type { AssertionResult } from './finding.js';
@@ -46,6 +48,7 @@ export async function runLessonChecks(
   values: Readonly<Record<string, string>>,
   reader?: NodeReader,
   baselinesFor?: BaselinesFor,
+  history?: ProbeHistory,
 ): Promise<CheckRunView> {
   const started = Date.now();
   const steps = stepIndex === undefined ? lesson.steps : lesson.steps.slice(stepIndex, stepIndex + 1);
@@ -53,8 +56,18 @@ export async function runLessonChecks(
   const probes = checks.flatMap((c) => c.assertions.flatMap((a) => (a.kind === 'probe' ? [a.probe] : [])));
   // Baselines may be recorded for any step of the lesson, not only the ones checked now (check-runner.ts).
   const plan = readPlan(checks, baselinesFor !== undefined && recordsBaselines(lesson.steps.flatMap((step) => step.checks)));
-  const snapshot = await collectSnapshot(exec, nodeNames, probes, reader, plan);
-  const results = evaluate(checks, snapshot, baselinesFor?.(snapshot)).map((result, i) => ({ id: checks[i].id, step: checks[i].step, ...result }));
+  // Baselines come from the engine reads only (join tokens), so the first snapshot, without probes, gives them.
+  let baselineOf: ((check: LessonCheck) => StepBaseline | undefined) | undefined;
+  const baselines = (snapshot: ClusterSnapshot) => (baselineOf ??= baselinesFor?.(snapshot));
+  // A probe is waited for only where its check's other assertions pass: elsewhere the check fails anyway.
+  const needed = (snapshot: ClusterSnapshot) => {
+    const keys = neededProbes(checks, snapshot, baselines(snapshot));
+    history?.record(probes.map(probeKey), keys);
+    return keys;
+  };
+  const startEarly = history && ((key: string) => history.startEarly(key));
+  const snapshot = await collectSnapshot(exec, nodeNames, probes, reader, plan, { needed, ...(startEarly ? { startEarly } : {}) });
+  const results = evaluate(checks, snapshot, baselines(snapshot)).map((result, i) => ({ id: checks[i].id, step: checks[i].step, ...result }));
   const earned = results.reduce((sum, r) => sum + r.points.earned, 0);
   const possible = results.reduce((sum, r) => sum + r.points.possible, 0);
   return {

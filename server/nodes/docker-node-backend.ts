@@ -9,6 +9,8 @@ import { ensureNodeCgroupParent } from './node-cgroup.js';
 import { detectPrivileged } from './privilege-probe.js';
 import { bridgeName } from './node-fence.js';
 import { freeSubnet } from './subnet-pool.js';
+import { ProbeShellGoneError } from './probe-shell.js';
+import { ProbeShells } from './probe-shells.js';
 import type { ExecLimits, NodeBackend, NodeHandle, SessionNetwork, TerminalProcess } from './node-backend.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -151,6 +153,7 @@ export class DockerNodeBackend implements NodeBackend {
   }
 
   async removeNode(node: NodeHandle): Promise<void> {
+    this.probeShells.close(node.id);
     await this.engine.removeContainer(node.id);
   }
 
@@ -165,6 +168,23 @@ export class DockerNodeBackend implements NodeBackend {
       timeoutMs: limits.timeoutMs + 3000,
       maxOutputBytes: limits.maxOutputBytes,
     });
+  }
+
+  /** A login shell per node, as `exec` runs its commands in one; stderr is merged per command (probe-shell.ts). */
+  private readonly probeShells = new ProbeShells((id) => this.engine.execStream(id, ['bash', '-l', '-s']));
+
+  /** A check's command through the node's probe shell; a plain exec when no shell can take it. */
+  async execInProbeShell(node: NodeHandle, command: string, limits: ExecLimits, signal?: AbortSignal) {
+    try {
+      return await this.probeShells.run(node.id, command, limits, signal);
+    } catch (error) {
+      if (error instanceof ProbeShellGoneError) return this.exec(node, command, limits);
+      throw error;
+    }
+  }
+
+  closeProbeShells(): void {
+    this.probeShells.closeAll();
   }
 
   async openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess> {

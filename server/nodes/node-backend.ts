@@ -55,6 +55,14 @@ export interface NodeBackend {
   removeNode(node: NodeHandle): Promise<void>;
   isRunning(node: NodeHandle): Promise<boolean>;
   exec(node: NodeHandle, command: string, limits: ExecLimits): Promise<ExecResult>;
+  /**
+   * Runs the server's own short command (a check's probe or read) as `exec` would, in a shell kept open in the
+   * node for them (probe-shell.ts), which spares the cost of starting an exec. Unset: use `exec`. Aborted
+   * before its turn in the shell, the command is not run (the promise rejects).
+   */
+  execInProbeShell?(node: NodeHandle, command: string, limits: ExecLimits, signal?: AbortSignal): Promise<ExecResult>;
+  /** Closes every probe shell (the server stops; nodes kept for the next start open new ones when checked). */
+  closeProbeShells?(): void;
   openTerminal(node: NodeHandle, size: { cols: number; rows: number }): Promise<TerminalProcess>;
   /**
    * Whether this server has a route to the node's address (its session network is on this host). Unset: it has.

@@ -32,8 +32,13 @@ interface PreparedSession {
   timings?: { nodesMs: number; swarmMs: number };
 }
 
-/** Runs a command on a session's node by name; an unknown node rejects. The checker and the lessons use it. */
-export type NodeExec = (node: string, command: string) => Promise<ExecResult>;
+/**
+ * Runs a command on a session's node by name; an unknown node rejects. The checker and the lessons use it.
+ * `abortable`: the same, but a command that has not started when `signal` aborts is not run (it rejects).
+ */
+export type NodeExec = ((node: string, command: string) => Promise<ExecResult>) & {
+  abortable?: (node: string, command: string, signal: AbortSignal) => Promise<ExecResult>;
+};
 
 /**
  * Creates, finds, extends and ends sessions; owns their nodes through a NodeBackend, which nothing else
@@ -154,6 +159,7 @@ export class SessionManager {
     clearInterval(this.sweepTimer);
     await Promise.all([this.pool.stop(), this.generic.stop()]);
     await this.backend.closeWaitingRoom?.();
+    this.backend.closeProbeShells?.();
     if (options.endSessions || !this.store) await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'server stopping')));
     this.sessions.clear();
   }
@@ -444,11 +450,16 @@ export class SessionManager {
   /** Runs the server's own commands (checks, placeholder lookups, status) on a session's nodes, under that purpose's limits. */
   nodeExec(session: Session, profile: Exclude<ExecProfile, 'command'>): NodeExec {
     const limits = execLimits(profile, this.config.limits);
-    return (name, command) => {
+    const abortable = (name: string, command: string, signal?: AbortSignal): Promise<ExecResult> => {
       const node = session.nodes.get(name);
       if (!node) return Promise.reject(new Error(`no node ${name}`));
-      return this.limits.queued(session.id, () => this.backend.exec(node, command, limits));
+      const { backend } = this;
+      // A check's commands go through the node's probe shell where the backend keeps one (no exec per run).
+      const run = () => (signal?.aborted ? Promise.reject(signal.reason)
+        : profile === 'check' && backend.execInProbeShell ? backend.execInProbeShell(node, command, limits, signal) : backend.exec(node, command, limits));
+      return this.limits.queued(session.id, run);
     };
+    return Object.assign((name: string, command: string) => abortable(name, command), { abortable });
   }
 
   /** Starts a shell on a node, for a browser terminal. */

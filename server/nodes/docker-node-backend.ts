@@ -25,6 +25,7 @@ const PRIVILEGED_GIVES_AWAY = [
 /** Nodes as Docker-in-Docker containers on a per-session bridge network. */
 export class DockerNodeBackend implements NodeBackend {
   readonly kind = 'docker' as const;
+  readonly networksAhead = true;
   private privileged: Promise<boolean> | undefined;
   private cgroupParent: Promise<string | undefined> | undefined;
 

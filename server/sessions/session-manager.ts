@@ -14,6 +14,7 @@ import { execLimits, type ExecProfile } from './exec-profiles.js';
 import { Session, type SessionNode, type SessionOwner } from './session.js';
 import { SessionLimits } from './session-limits.js';
 import { GenericNodePool } from './generic-pool.js';
+import { NetworkPool } from './network-pool.js';
 import { formSwarm, joinSwarm } from './swarm-former.js';
 import { WarmPool, poolKey } from './warm-pool.js';
 
@@ -47,6 +48,8 @@ export class SessionManager {
   private readonly pool: WarmPool<PreparedSession>;
   /** Started nodes of no session, for any template (config `sessions.genericPool`, events' warm pools). */
   private readonly generic: GenericNodePool;
+  /** Session networks made ahead of their sessions, when the backend can make them before knowing where a session goes. */
+  private readonly networks: NetworkPool;
   /**
    * Node starts wait their turn: a daemon starting is CPU-bound, and a class joining at once would otherwise
    * start dozens together and time all of them out. Queued starts finish sooner in total than a stampede.
@@ -96,6 +99,13 @@ export class SessionManager {
       discard: (node) => backend.removeNode(node),
       onError: (error) => this.log.warn({ err: error }, 'could not start a waiting node for the generic pool'),
     });
+    // As many spares as sessions can be starting at once (the start queue's width); an event warmed for a class adds one per learner.
+    this.networks = new NetworkPool(backend.networksAhead ? config.limits.concurrentNodeStarts : 0, 2, {
+      newId,
+      create: (sessionId) => backend.createNetwork(sessionId, { nodes: 0, spread: true }),
+      remove: (network) => backend.removeNetwork(network),
+      onError: (error) => this.log.warn({ err: error }, 'could not make a spare session network'),
+    });
   }
 
   /** Takes back the sessions a previous run left running, removes what nothing owns, then expires idle sessions on a timer. */
@@ -109,6 +119,7 @@ export class SessionManager {
     this.sweepTimer.unref();
     void this.pool.refill();
     this.generic.setTarget(this.generic.wanted);
+    this.networks.setTarget(this.networks.wanted);
   }
 
   /**
@@ -120,6 +131,11 @@ export class SessionManager {
     if (this.config.sessions.eventPool === 'generic' && this.backend.adoptNode) {
       this.eventNodes += count * TEMPLATES[template].length;
       this.generic.setTarget(this.config.sessions.genericPool + this.eventNodes);
+      // Each learner's session also needs a network: made now, it is not one more engine operation in the class's queue.
+      if (this.backend.networksAhead) {
+        this.eventNetworks += count;
+        this.networks.setTarget(this.networks.wanted + count);
+      }
       return;
     }
     const key = poolKey(template, swarm);
@@ -136,9 +152,18 @@ export class SessionManager {
     this.generic.lower(used);
   }
 
+  /** Spare networks made for events' classes, one per learner; like their nodes, a class uses them up. */
+  private eventNetworks = 0;
+
+  private consumeEventNetwork(): void {
+    if (this.eventNetworks === 0) return;
+    this.eventNetworks -= 1;
+    this.networks.lower(1);
+  }
+
   /** Resolves once the warm pools are full (tests and benchmarks wait for this). */
   async warmUp(): Promise<void> {
-    await Promise.all([this.pool.refill(), this.generic.whenFull()]);
+    await Promise.all([this.pool.refill(), this.generic.whenFull(), this.networks.whenFull()]);
   }
 
   /** How many nodes wait in the generic pool, and how many it keeps. */
@@ -152,7 +177,7 @@ export class SessionManager {
    */
   async stop(options: { endSessions?: boolean } = {}): Promise<void> {
     clearInterval(this.sweepTimer);
-    await Promise.all([this.pool.stop(), this.generic.stop()]);
+    await Promise.all([this.pool.stop(), this.generic.stop(), this.networks.stop()]);
     await this.backend.closeWaitingRoom?.();
     if (options.endSessions || !this.store) await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'server stopping')));
     this.sessions.clear();
@@ -208,6 +233,7 @@ export class SessionManager {
     const pooled = template !== 'custom' ? this.pool.take(poolKey(template, request.swarm)) : undefined;
     const waiting = pooled ? [] : this.generic.take(planned.length);
     this.consumeEventNodes(waiting.length);
+    if (!pooled) this.consumeEventNetwork();
     let prepared: PreparedSession;
     try {
       prepared = pooled ?? (await this.prepare(planned, template, request.swarm, false, waiting, owner !== undefined));
@@ -244,14 +270,16 @@ export class SessionManager {
       await Promise.all(waiting.map((node) => this.backend.removeNode(node).catch(() => undefined)));
       throw error;
     }
-    const id = newId();
+    // A spare network brings the id of the session it was made for (its name and labels carry it).
+    const spare = this.networks.take();
+    const id = spare?.sessionId ?? newId();
     const nodes: SessionNode[] = [];
-    let network: SessionNetwork | undefined;
+    let network: SessionNetwork | undefined = spare?.network;
     this.starting.sessions += 1;
     this.starting.nodes += planned.length;
     try {
       const t0 = this.now();
-      network = await this.backend.createNetwork(id, { nodes: planned.length, spread });
+      network ??= await this.backend.createNetwork(id, { nodes: planned.length, spread });
       const started = await Promise.allSettled(planned.map((node, index) => this.placeNode(id, network!, node.name, waiting[index])));
       started.forEach((result, index) => {
         if (result.status === 'fulfilled') nodes.push({ ...result.value, role: planned[index].role });

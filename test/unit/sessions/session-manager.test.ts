@@ -262,3 +262,50 @@ describe('SessionManager with a generic pool', () => {
     await manager.stop({ endSessions: true });
   });
 });
+
+describe('SessionManager with spare networks', () => {
+  /** A backend that, like the Docker one on a single engine, can make session networks before their sessions. */
+  class NetworksAheadBackend extends FakeNodeBackend {
+    readonly networksAhead = true;
+  }
+  function setupAhead(overrides = {}) {
+    const backend = new NetworksAheadBackend();
+    const config = loadConfig({ overrides: { limits: { maxSessions: 4, maxNodesTotal: 20, concurrentNodeStarts: 2 }, ...overrides } });
+    return { backend, manager: new SessionManager(backend, config, createLogger('silent')) };
+  }
+
+  it('keeps as many spare networks as the start queue is wide; a session takes one and the id it was made for', async () => {
+    const { backend, manager } = setupAhead();
+    await manager.start();
+    await manager.warmUp();
+    const spares = [...backend.networks.keys()];
+    expect(spares).toHaveLength(2);
+    const created = await manager.create({ template: 'single', swarm: false });
+    expect(spares).toContain(`net-${created.id}`);
+    await manager.warmUp();
+    expect(backend.networks.size).toBe(3); // the session's, and two spares again
+    await manager.stop({ endSessions: true });
+    expect(backend.networks.size).toBe(0);
+  });
+
+  it("adds one spare network for each learner of an event's generic warm pool, used up by the class", async () => {
+    const { backend, manager } = setupAhead({ sessions: { eventPool: 'generic' } });
+    await manager.start();
+    manager.warm('single', false, 3);
+    await manager.warmUp();
+    expect(backend.networks.size).toBe(5);
+    await manager.create({ template: 'single', swarm: false });
+    await manager.warmUp();
+    expect(backend.networks.size).toBe(5); // four spares left (two kept, two for the class), and the session's own
+    await manager.stop({ endSessions: true });
+    expect(backend.networks.size).toBe(0);
+  });
+
+  it('makes no spare networks for a backend that must place each network with its session', async () => {
+    const { backend, manager } = setup();
+    await manager.start();
+    await manager.warmUp();
+    expect(backend.networks.size).toBe(0);
+    await manager.stop({ endSessions: true });
+  });
+});

@@ -15,7 +15,7 @@ import { Session, type SessionNode, type SessionOwner } from './session.js';
 import { SessionLimits } from './session-limits.js';
 import { GenericNodePool } from './generic-pool.js';
 import { NetworkPool } from './network-pool.js';
-import { formSwarm, joinSwarm } from './swarm-former.js';
+import { formSwarmAsReady, joinSwarm } from './swarm-former.js';
 import { WarmPool, poolKey } from './warm-pool.js';
 
 export type Clock = () => number;
@@ -280,14 +280,19 @@ export class SessionManager {
     try {
       const t0 = this.now();
       network ??= await this.backend.createNetwork(id, { nodes: planned.length, spread });
-      const started = await Promise.allSettled(planned.map((node, index) => this.placeNode(id, network!, node.name, waiting[index])));
-      started.forEach((result, index) => {
-        if (result.status === 'fulfilled') nodes.push({ ...result.value, role: planned[index].role });
-      });
+      const placements = planned.map((node, index) => this.placeNode(id, network!, node.name, waiting[index]).then((handle): SessionNode => ({ ...handle, role: node.role })));
+      // The swarm forms while its nodes start: the manager inits once it is ready, each other node joins once it is.
+      const formation = swarm ? formSwarmAsReady(placements, (node, command) => this.formingExec(node, command), this.formSwarm) : Promise.resolve();
+      formation.catch(() => undefined); // awaited below, once every node has settled; until then a failure must not go unhandled
+      const started = await Promise.allSettled(placements);
+      for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
       const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      if (failed) throw failed.reason;
       const t1 = this.now();
-      if (swarm) await this.formSwarm(() => formSwarm(nodes, (node, command) => this.formingExec(node, command)));
+      if (failed) {
+        await formation.catch(() => undefined); // it fails on the missing node; nothing may still run on the nodes being removed
+        throw failed.reason;
+      }
+      await formation;
       return { id, network, nodes, template, swarm, reservation, pooled, timings: { nodesMs: t1 - t0, swarmMs: this.now() - t1 } };
     } catch (error) {
       const unused = waiting.filter((node) => !nodes.some((placed) => placed.id === node.id));

@@ -11,19 +11,32 @@ async function must(run: RunOnNode, node: SessionNode, command: string): Promise
 }
 
 /**
- * Forms a swarm the way a learner would: init on the first manager, then the
- * other managers join one at a time (raft membership changes are serial) and
- * the workers join together.
+ * Forms a swarm the way a learner would (init on the first manager, the others join; managers one at a time, as
+ * raft membership changes are serial), while its nodes are still starting: init on the first manager as soon as
+ * it is ready, and each other node joins as soon as it is ready and the swarm exists. A node
+ * that waits its turn in the start queue then no longer holds up the others. `initQueue` runs the init (a burst
+ * of CPU: keys, certificates, the raft log), so that many sessions forming together take turns.
  */
-export async function formSwarm(nodes: SessionNode[], run: RunOnNode): Promise<void> {
-  const [leader, ...others] = nodes;
-  if (!leader || leader.role !== 'manager') throw new SwarmFormationError('a swarm needs a manager as its first node');
-  await must(run, leader, `docker swarm init --advertise-addr ${leader.address}`);
-  const tokens = await joinTokens(leader, run);
-  for (const node of others.filter((n) => n.role === 'manager')) {
-    await must(run, node, `docker swarm join --token ${tokens.manager} ${leader.address}:2377`);
-  }
-  await Promise.all(others.filter((n) => n.role === 'worker').map((node) => must(run, node, `docker swarm join --token ${tokens.worker} ${leader.address}:2377`)));
+export async function formSwarmAsReady(nodes: Array<Promise<SessionNode>>, run: RunOnNode, initQueue: <T>(task: () => Promise<T>) => Promise<T> = (task) => task()): Promise<void> {
+  const [first, ...rest] = nodes;
+  if (!first) throw new SwarmFormationError('a swarm needs a manager as its first node');
+  const leader = await first;
+  if (leader.role !== 'manager') throw new SwarmFormationError('a swarm needs a manager as its first node');
+  const tokens = await initQueue(async () => {
+    await must(run, leader, `docker swarm init --advertise-addr ${leader.address}`);
+    return joinTokens(leader, run);
+  });
+  let managersJoined = Promise.resolve();
+  await Promise.all(
+    rest.map(async (pending) => {
+      const node = await pending;
+      const join = `docker swarm join --token ${node.role === 'manager' ? tokens.manager : tokens.worker} ${leader.address}:2377`;
+      if (node.role !== 'manager') return void (await must(run, node, join));
+      const turn = managersJoined.then(() => must(run, node, join));
+      managersJoined = turn.then(() => undefined, () => undefined); // a failed join fails the formation through `await turn`
+      await turn;
+    }),
+  );
 }
 
 /** Joins one more node to a swarm that a manager in `manager` already runs. */

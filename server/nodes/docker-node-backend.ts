@@ -46,6 +46,8 @@ export class DockerNodeBackend implements NodeBackend {
    * it as overlapping and the next free one is tried.
    */
   async createNetwork(sessionId: string): Promise<SessionNetwork> {
+    // What the first node start needs to know (a probe container, the cgroup parent) is found out meanwhile, once.
+    for (const known of [this.usePrivileged(), this.nodeCgroupParent()]) known.catch(() => undefined); // createNode reports a failure
     const name = this.resourceName(sessionId);
     const refused: string[] = [];
     for (let attempt = 0; attempt < 20; attempt++) {

@@ -22,10 +22,8 @@ export async function formSwarmAsReady(nodes: Array<Promise<SessionNode>>, run: 
   if (!first) throw new SwarmFormationError('a swarm needs a manager as its first node');
   const leader = await first;
   if (leader.role !== 'manager') throw new SwarmFormationError('a swarm needs a manager as its first node');
-  const tokens = await initQueue(async () => {
-    await must(run, leader, `docker swarm init --advertise-addr ${leader.address}`);
-    return joinTokens(leader, run);
-  });
+  // One exec for the init and the tokens: each exec is a few engine round trips and a process in the node.
+  const tokens = await initQueue(async () => parseTokens(leader, await must(run, leader, `docker swarm init --advertise-addr ${leader.address} >/dev/null && ${TOKENS}`)));
   let managersJoined = Promise.resolve();
   await Promise.all(
     rest.map(async (pending) => {
@@ -46,9 +44,14 @@ export async function joinSwarm(manager: SessionNode, node: SessionNode, run: Ru
   await must(run, node, `docker swarm join --token ${token} ${manager.address}:2377`);
 }
 
+const TOKENS = 'docker swarm join-token -q worker && docker swarm join-token -q manager';
+
 async function joinTokens(manager: SessionNode, run: RunOnNode): Promise<{ worker: string; manager: string }> {
-  const output = await must(run, manager, 'docker swarm join-token -q worker && docker swarm join-token -q manager');
-  const [worker, managerToken] = output.split(/\s+/);
+  return parseTokens(manager, await must(run, manager, TOKENS));
+}
+
+function parseTokens(manager: SessionNode, output: string): { worker: string; manager: string } {
+  const [worker, managerToken] = output.split(/\s+/).slice(-2);
   if (!worker?.startsWith('SWMTKN-') || !managerToken?.startsWith('SWMTKN-')) throw new SwarmFormationError(`${manager.name}: could not read join tokens`);
   return { worker, manager: managerToken };
 }

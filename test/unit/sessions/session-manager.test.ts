@@ -18,7 +18,7 @@ describe('SessionManager', () => {
     const { backend, manager, config } = setup();
     const created = await manager.create({ template: 'swarm-1m2w', swarm: true });
     expect(created.nodes.map((n) => `${n.name}:${n.role}`)).toEqual(['node1:manager', 'node2:worker', 'node3:worker']);
-    expect(backend.commands[0]).toEqual({ node: 'node1', command: 'docker swarm init --advertise-addr 10.0.0.1' });
+    expect(backend.commands[0]).toEqual({ node: 'node1', command: 'docker swarm init --advertise-addr 10.0.0.1 >/dev/null && docker swarm join-token -q worker && docker swarm join-token -q manager' });
     expect(new Set(backend.limits.map((limits) => JSON.stringify(limits)))).toEqual(new Set([JSON.stringify(execLimits('swarm', config.limits))]));
     expect(backend.commands.filter((c) => c.command.includes('join --token SWMTKN-1-worker 10.0.0.1:2377')).map((c) => c.node).sort()).toEqual(['node2', 'node3']);
   });

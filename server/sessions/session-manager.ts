@@ -56,10 +56,11 @@ export class SessionManager {
    */
   private readonly startNode: LimitFunction;
   /**
-   * Swarms form a few at a time too: `swarm init` is a burst of CPU in the node (keys, certificates, the raft
-   * log), and thirty learners of a class joining together would otherwise init thirty swarms at once.
+   * Swarm inits wait their turn too: `swarm init` is a burst of CPU in the node (keys, certificates, the raft
+   * log), and thirty learners of a class joining together would otherwise init thirty swarms at once. Joins
+   * follow each init as their nodes are ready, outside this queue.
    */
-  private readonly formSwarm: LimitFunction;
+  private readonly initSwarm: LimitFunction;
   private readonly listeners = new Set<(event: { type: 'ended'; sessionId: string }) => void>();
   /** Per-session bounds on commands and sockets (config `perSession`). */
   private readonly limits: SessionLimits;
@@ -74,7 +75,7 @@ export class SessionManager {
   ) {
     this.capacity = new Capacity(config.limits);
     this.startNode = pLimit(config.limits.concurrentNodeStarts);
-    this.formSwarm = pLimit(Math.max(1, Math.floor(config.limits.concurrentNodeStarts / 2)));
+    this.initSwarm = pLimit(Math.max(1, Math.floor(config.limits.concurrentNodeStarts / 2)));
     this.limits = new SessionLimits(config.perSession);
     this.pool = new WarmPool<PreparedSession>(
       { ...config.sessions.pool },
@@ -282,7 +283,7 @@ export class SessionManager {
       network ??= await this.backend.createNetwork(id, { nodes: planned.length, spread });
       const placements = planned.map((node, index) => this.placeNode(id, network!, node.name, waiting[index]).then((handle): SessionNode => ({ ...handle, role: node.role })));
       // The swarm forms while its nodes start: the manager inits once it is ready, each other node joins once it is.
-      const formation = swarm ? formSwarmAsReady(placements, (node, command) => this.formingExec(node, command), this.formSwarm) : Promise.resolve();
+      const formation = swarm ? formSwarmAsReady(placements, (node, command) => this.formingExec(node, command), this.initSwarm) : Promise.resolve();
       formation.catch(() => undefined); // awaited below, once every node has settled; until then a failure must not go unhandled
       const started = await Promise.allSettled(placements);
       for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);

@@ -29,6 +29,7 @@ const PRIVILEGED_GIVES_AWAY = [
 export class DockerNodeBackend implements NodeBackend {
   readonly kind = 'docker' as const;
   readonly nodesHaveEngines = true;
+  readonly networksAhead = true;
   private privileged: Promise<boolean> | undefined;
   private cgroupParent: Promise<string | undefined> | undefined;
 
@@ -49,6 +50,8 @@ export class DockerNodeBackend implements NodeBackend {
    * it as overlapping and the next free one is tried.
    */
   async createNetwork(sessionId: string): Promise<SessionNetwork> {
+    // What the first node start needs to know (a probe container, the cgroup parent) is found out meanwhile, once.
+    for (const known of [this.usePrivileged(), this.nodeCgroupParent()]) known.catch(() => undefined); // createNode reports a failure
     const name = this.resourceName(sessionId);
     const refused: string[] = [];
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -236,10 +239,14 @@ export class DockerNodeBackend implements NodeBackend {
 
   async adoptNode(node: NodeHandle, sessionId: string, network: SessionNetwork, name: string): Promise<NodeHandle> {
     await this.engine.connectNetwork(network.id, node.id, [name]);
-    await this.engine.renameContainer(node.id, this.resourceName(sessionId, name));
-    const renamed = await this.engine.exec(node.id, ['sh', '-c', RENAME_NODE, 'rename-node', name, node.name], { timeoutMs: 10_000, maxOutputBytes: 8192 });
+    // Once on the network (which writes its address into /etc/hosts), the three are independent: each is a turn
+    // in the engine's queue, which a class joining together makes long, so they wait in it side by side.
+    const [, renamed, address] = await Promise.all([
+      this.engine.renameContainer(node.id, this.resourceName(sessionId, name)),
+      this.engine.exec(node.id, ['sh', '-c', RENAME_NODE, 'rename-node', name, node.name], { timeoutMs: 10_000, maxOutputBytes: 8192 }),
+      this.engine.containerAddress(node.id, network.name),
+    ]);
     if (renamed.exitCode !== 0) throw new Error(`node ${name} could not take its name: ${renamed.output.trim().slice(-300)}`);
-    const address = await this.engine.containerAddress(node.id, network.name);
     if (!address) throw new Error(`node ${name} got no address on ${network.name}`);
     return { name, id: node.id, address };
   }

@@ -48,6 +48,11 @@ export interface NodeBackend {
    * engine is down or draining. Absent: always (one engine).
    */
   takesNewSessions?(sessionId: string): boolean;
+  /**
+   * Session networks can be made before their session is asked for (one engine: nothing to place), so the
+   * session manager keeps a few spare (server/sessions/network-pool.ts). Unset: each is made with its session.
+   */
+  readonly networksAhead?: boolean;
   createNetwork(sessionId: string, hint?: PlacementHint): Promise<SessionNetwork>;
   removeNetwork(network: SessionNetwork): Promise<void>;
   /** Starts a node and resolves once it takes commands. Cleans up after itself when it fails. */

@@ -14,7 +14,8 @@ import { execLimits, type ExecProfile } from './exec-profiles.js';
 import { Session, type SessionNode, type SessionOwner } from './session.js';
 import { SessionLimits } from './session-limits.js';
 import { GenericNodePool } from './generic-pool.js';
-import { formSwarm, joinSwarm } from './swarm-former.js';
+import { NetworkPool } from './network-pool.js';
+import { formSwarmAsReady, joinSwarm } from './swarm-former.js';
 import { WarmPool, poolKey } from './warm-pool.js';
 
 export type Clock = () => number;
@@ -52,16 +53,19 @@ export class SessionManager {
   private readonly pool: WarmPool<PreparedSession>;
   /** Started nodes of no session, for any template (config `sessions.genericPool`, events' warm pools). */
   private readonly generic: GenericNodePool;
+  /** Session networks made ahead of their sessions, when the backend can make them before knowing where a session goes. */
+  private readonly networks: NetworkPool;
   /**
    * Node starts wait their turn: a daemon starting is CPU-bound, and a class joining at once would otherwise
    * start dozens together and time all of them out. Queued starts finish sooner in total than a stampede.
    */
   private readonly startNode: LimitFunction;
   /**
-   * Swarms form a few at a time too: `swarm init` is a burst of CPU in the node (keys, certificates, the raft
-   * log), and thirty learners of a class joining together would otherwise init thirty swarms at once.
+   * Swarm inits wait their turn too: `swarm init` is a burst of CPU in the node (keys, certificates, the raft
+   * log), and thirty learners of a class joining together would otherwise init thirty swarms at once. Joins
+   * follow each init as their nodes are ready, outside this queue.
    */
-  private readonly formSwarm: LimitFunction;
+  private readonly initSwarm: LimitFunction;
   private readonly listeners = new Set<(event: { type: 'ended'; sessionId: string }) => void>();
   /** Per-session bounds on commands and sockets (config `perSession`). */
   private readonly limits: SessionLimits;
@@ -76,7 +80,7 @@ export class SessionManager {
   ) {
     this.capacity = new Capacity(config.limits);
     this.startNode = pLimit(config.limits.concurrentNodeStarts);
-    this.formSwarm = pLimit(Math.max(1, Math.floor(config.limits.concurrentNodeStarts / 2)));
+    this.initSwarm = pLimit(Math.max(1, Math.floor(config.limits.concurrentNodeStarts / 2)));
     this.limits = new SessionLimits(config.perSession);
     this.pool = new WarmPool<PreparedSession>(
       { ...config.sessions.pool },
@@ -101,6 +105,13 @@ export class SessionManager {
       discard: (node) => backend.removeNode(node),
       onError: (error) => this.log.warn({ err: error }, 'could not start a waiting node for the generic pool'),
     });
+    // As many spares as sessions can be starting at once (the start queue's width); an event warmed for a class adds one per learner.
+    this.networks = new NetworkPool(backend.networksAhead ? config.limits.concurrentNodeStarts : 0, 2, {
+      newId,
+      create: (sessionId) => backend.createNetwork(sessionId, { nodes: 0, spread: true }),
+      remove: (network) => backend.removeNetwork(network),
+      onError: (error) => this.log.warn({ err: error }, 'could not make a spare session network'),
+    });
   }
 
   /** Takes back the sessions a previous run left running, removes what nothing owns, then expires idle sessions on a timer. */
@@ -114,6 +125,7 @@ export class SessionManager {
     this.sweepTimer.unref();
     void this.pool.refill();
     this.generic.setTarget(this.generic.wanted);
+    this.networks.setTarget(this.networks.wanted);
   }
 
   /**
@@ -125,6 +137,11 @@ export class SessionManager {
     if (this.config.sessions.eventPool === 'generic' && this.backend.adoptNode) {
       this.eventNodes += count * TEMPLATES[template].length;
       this.generic.setTarget(this.config.sessions.genericPool + this.eventNodes);
+      // Each learner's session also needs a network: made now, it is not one more engine operation in the class's queue.
+      if (this.backend.networksAhead) {
+        this.eventNetworks += count;
+        this.networks.setTarget(this.networks.wanted + count);
+      }
       return;
     }
     const key = poolKey(template, swarm);
@@ -141,9 +158,18 @@ export class SessionManager {
     this.generic.lower(used);
   }
 
+  /** Spare networks made for events' classes, one per learner; like their nodes, a class uses them up. */
+  private eventNetworks = 0;
+
+  private consumeEventNetwork(): void {
+    if (this.eventNetworks === 0) return;
+    this.eventNetworks -= 1;
+    this.networks.lower(1);
+  }
+
   /** Resolves once the warm pools are full (tests and benchmarks wait for this). */
   async warmUp(): Promise<void> {
-    await Promise.all([this.pool.refill(), this.generic.whenFull()]);
+    await Promise.all([this.pool.refill(), this.generic.whenFull(), this.networks.whenFull()]);
   }
 
   /** How many nodes wait in the generic pool, and how many it keeps. */
@@ -157,7 +183,7 @@ export class SessionManager {
    */
   async stop(options: { endSessions?: boolean } = {}): Promise<void> {
     clearInterval(this.sweepTimer);
-    await Promise.all([this.pool.stop(), this.generic.stop()]);
+    await Promise.all([this.pool.stop(), this.generic.stop(), this.networks.stop()]);
     await this.backend.closeWaitingRoom?.();
     this.backend.closeProbeShells?.();
     if (options.endSessions || !this.store) await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'server stopping')));
@@ -216,6 +242,7 @@ export class SessionManager {
     const pooled = template !== 'custom' ? this.pool.take(poolKey(template, request.swarm), (entry) => this.backend.takesNewSessions?.(entry.id) ?? true) : undefined;
     const waiting = pooled ? [] : this.generic.take(planned.length);
     this.consumeEventNodes(waiting.length);
+    if (!pooled) this.consumeEventNetwork();
     let prepared: PreparedSession;
     try {
       prepared = pooled ?? (await this.prepare(planned, template, request.swarm, false, waiting, owner !== undefined));
@@ -252,22 +279,29 @@ export class SessionManager {
       await Promise.all(waiting.map((node) => this.backend.removeNode(node).catch(() => undefined)));
       throw error;
     }
-    const id = newId();
+    // A spare network brings the id of the session it was made for (its name and labels carry it).
+    const spare = this.networks.take();
+    const id = spare?.sessionId ?? newId();
     const nodes: SessionNode[] = [];
-    let network: SessionNetwork | undefined;
+    let network: SessionNetwork | undefined = spare?.network;
     this.starting.sessions += 1;
     this.starting.nodes += planned.length;
     try {
       const t0 = this.now();
-      network = await this.backend.createNetwork(id, { nodes: planned.length, spread });
-      const started = await Promise.allSettled(planned.map((node, index) => this.placeNode(id, network!, node.name, waiting[index])));
-      started.forEach((result, index) => {
-        if (result.status === 'fulfilled') nodes.push({ ...result.value, role: planned[index].role });
-      });
+      network ??= await this.backend.createNetwork(id, { nodes: planned.length, spread });
+      const placements = planned.map((node, index) => this.placeNode(id, network!, node.name, waiting[index]).then((handle): SessionNode => ({ ...handle, role: node.role })));
+      // The swarm forms while its nodes start: the manager inits once it is ready, each other node joins once it is.
+      const formation = swarm ? formSwarmAsReady(placements, (node, command) => this.formingExec(node, command), this.initSwarm) : Promise.resolve();
+      formation.catch(() => undefined); // awaited below, once every node has settled; until then a failure must not go unhandled
+      const started = await Promise.allSettled(placements);
+      for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
       const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      if (failed) throw failed.reason;
       const t1 = this.now();
-      if (swarm) await this.formSwarm(() => formSwarm(nodes, (node, command) => this.formingExec(node, command)));
+      if (failed) {
+        await formation.catch(() => undefined); // it fails on the missing node; nothing may still run on the nodes being removed
+        throw failed.reason;
+      }
+      await formation;
       return { id, network, nodes, template, swarm, reservation, pooled, timings: { nodesMs: t1 - t0, swarmMs: this.now() - t1 } };
     } catch (error) {
       const unused = waiting.filter((node) => !nodes.some((placed) => placed.id === node.id));

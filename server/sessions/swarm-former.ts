@@ -11,19 +11,30 @@ async function must(run: RunOnNode, node: SessionNode, command: string): Promise
 }
 
 /**
- * Forms a swarm the way a learner would: init on the first manager, then the
- * other managers join one at a time (raft membership changes are serial) and
- * the workers join together.
+ * Forms a swarm the way a learner would (init on the first manager, the others join; managers one at a time, as
+ * raft membership changes are serial), while its nodes are still starting: init on the first manager as soon as
+ * it is ready, and each other node joins as soon as it is ready and the swarm exists. A node
+ * that waits its turn in the start queue then no longer holds up the others. `initQueue` runs the init (a burst
+ * of CPU: keys, certificates, the raft log), so that many sessions forming together take turns.
  */
-export async function formSwarm(nodes: SessionNode[], run: RunOnNode): Promise<void> {
-  const [leader, ...others] = nodes;
-  if (!leader || leader.role !== 'manager') throw new SwarmFormationError('a swarm needs a manager as its first node');
-  await must(run, leader, `docker swarm init --advertise-addr ${leader.address}`);
-  const tokens = await joinTokens(leader, run);
-  for (const node of others.filter((n) => n.role === 'manager')) {
-    await must(run, node, `docker swarm join --token ${tokens.manager} ${leader.address}:2377`);
-  }
-  await Promise.all(others.filter((n) => n.role === 'worker').map((node) => must(run, node, `docker swarm join --token ${tokens.worker} ${leader.address}:2377`)));
+export async function formSwarmAsReady(nodes: Array<Promise<SessionNode>>, run: RunOnNode, initQueue: <T>(task: () => Promise<T>) => Promise<T> = (task) => task()): Promise<void> {
+  const [first, ...rest] = nodes;
+  if (!first) throw new SwarmFormationError('a swarm needs a manager as its first node');
+  const leader = await first;
+  if (leader.role !== 'manager') throw new SwarmFormationError('a swarm needs a manager as its first node');
+  // One exec for the init and the tokens: each exec is a few engine round trips and a process in the node.
+  const tokens = await initQueue(async () => parseTokens(leader, await must(run, leader, `docker swarm init --advertise-addr ${leader.address} >/dev/null && ${TOKENS}`)));
+  let managersJoined = Promise.resolve();
+  await Promise.all(
+    rest.map(async (pending) => {
+      const node = await pending;
+      const join = `docker swarm join --token ${node.role === 'manager' ? tokens.manager : tokens.worker} ${leader.address}:2377`;
+      if (node.role !== 'manager') return void (await must(run, node, join));
+      const turn = managersJoined.then(() => must(run, node, join));
+      managersJoined = turn.then(() => undefined, () => undefined); // a failed join fails the formation through `await turn`
+      await turn;
+    }),
+  );
 }
 
 /** Joins one more node to a swarm that a manager in `manager` already runs. */
@@ -33,9 +44,14 @@ export async function joinSwarm(manager: SessionNode, node: SessionNode, run: Ru
   await must(run, node, `docker swarm join --token ${token} ${manager.address}:2377`);
 }
 
+const TOKENS = 'docker swarm join-token -q worker && docker swarm join-token -q manager';
+
 async function joinTokens(manager: SessionNode, run: RunOnNode): Promise<{ worker: string; manager: string }> {
-  const output = await must(run, manager, 'docker swarm join-token -q worker && docker swarm join-token -q manager');
-  const [worker, managerToken] = output.split(/\s+/);
+  return parseTokens(manager, await must(run, manager, TOKENS));
+}
+
+function parseTokens(manager: SessionNode, output: string): { worker: string; manager: string } {
+  const [worker, managerToken] = output.split(/\s+/).slice(-2);
   if (!worker?.startsWith('SWMTKN-') || !managerToken?.startsWith('SWMTKN-')) throw new SwarmFormationError(`${manager.name}: could not read join tokens`);
   return { worker, manager: managerToken };
 }

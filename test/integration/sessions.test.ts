@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABEL } from '../../server/engine/labels.js';
+import { LABEL, sessionLabels } from '../../server/engine/labels.js';
+import { fenceChains } from '../../server/nodes/node-fence.js';
+import { newId } from '../../server/ids.js';
 import type { RunningServer } from '../../server/server.js';
 import { apiClient, eventually, startTestServer, type CreatedSession } from '../support/test-server.js';
 
@@ -100,5 +104,49 @@ describe('sessions on a real engine', () => {
     expect(await labelled('containers', raw.id)).toEqual([]);
     expect(await labelled('networks', raw.id)).toEqual([]);
     expect((await api.call('GET', `/sessions/${raw.id}`, raw.token)).status).toBe(404);
+  });
+});
+
+describe('spare session networks (made ahead, one engine)', () => {
+  const SPARE_INSTANCE = 't-spare-networks';
+  const networksOf = async () => docker.listNetworks({ filters: { label: [`${LABEL.instance}=${SPARE_INSTANCE}`] } });
+
+  it('are fenced like any session network, serve sessions under the id they were made for, and are all removed at stop', async () => {
+    // A spare left by a server that was killed: the next start sweeps it like any network of no live session.
+    const leftover = await docker.createNetwork({ Name: `sw-${SPARE_INSTANCE}-leftover`, Labels: sessionLabels(SPARE_INSTANCE, newId(), 'network') });
+    const listener = createServer((socket) => socket.on('error', () => undefined).end('host-listener\n'));
+    await new Promise<void>((resolve) => listener.listen(0, '0.0.0.0', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    const spareServer = await startTestServer(SPARE_INSTANCE, { limits: { nodeDiskMb: 128, concurrentNodeStarts: 2 } });
+    try {
+      const spareApi = apiClient(spareServer.url);
+      await spareServer.sessions.warmUp();
+      const spares = (await networksOf()).map((n) => n.Labels?.[LABEL.session]);
+      expect(spares).toHaveLength(2); // the start queue's width; the leftover is gone
+      expect((await networksOf()).some((n) => n.Id === leftover.id)).toBe(false);
+
+      const [first, second] = await Promise.all([spareApi.createSession({ template: 'single' }), spareApi.createSession({ template: 'single' })]);
+      expect(spares.sort()).toEqual([first.id, second.id].sort());
+      // Fenced: the host's port behind the bridge gateway and the other session's node are refused by the fence
+      // (icmp-admin-prohibited reads "No route to host"; Docker's own rules would time out instead).
+      const gateway = (await spareApi.exec(first, 'node1', "ip -4 route show default | awk '{print $3}'")).output.trim();
+      const toHost = await spareApi.exec(first, 'node1', `nc -vz -w 4 ${gateway} ${port} 2>&1`, 20);
+      expect(toHost.exitCode).not.toBe(0);
+      expect(toHost.output).toMatch(/No route to host/);
+      const across = await spareApi.exec(first, 'node1', `nc -vz -w 4 ${second.nodes[0].address} 2375 2>&1`, 20);
+      expect(across.exitCode).not.toBe(0);
+      expect(across.output).toMatch(/No route to host/);
+      // Its own node answers on the same port: the refusals above are about where, not about nc.
+      expect((await spareApi.exec(second, 'node1', `nc -vz -w 4 ${second.nodes[0].address} 2375 2>&1`, 20)).exitCode).toBe(0);
+
+      await spareServer.sessions.warmUp();
+      expect(await networksOf()).toHaveLength(4); // two sessions' networks, two spares again
+    } finally {
+      await spareServer.close();
+      await new Promise((resolve) => listener.close(resolve));
+    }
+    expect(await networksOf()).toEqual([]);
+    const chains = execFileSync('iptables', ['-w', '5', '-S'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(fenceChains(SPARE_INSTANCE).forward) || line.includes(fenceChains(SPARE_INSTANCE).input));
+    expect(chains).toEqual([]);
   });
 });

@@ -60,7 +60,7 @@ export class FakeNodeBackend implements NodeBackend {
   async exec(node: NodeHandle, command: string, limits: ExecLimits): Promise<ExecResult> {
     this.commands.push({ node: node.name, command });
     this.limits.push(limits);
-    const output = command.startsWith('docker swarm join-token') ? 'SWMTKN-1-worker\nSWMTKN-1-manager\n' : `ran ${command}\n`;
+    const output = command.includes('docker swarm join-token') ? 'SWMTKN-1-worker\nSWMTKN-1-manager\n' : `ran ${command}\n`;
     return { exitCode: 0, output, truncated: false, timedOut: false };
   }
 

@@ -18,7 +18,7 @@ describe('SessionManager', () => {
     const { backend, manager, config } = setup();
     const created = await manager.create({ template: 'swarm-1m2w', swarm: true });
     expect(created.nodes.map((n) => `${n.name}:${n.role}`)).toEqual(['node1:manager', 'node2:worker', 'node3:worker']);
-    expect(backend.commands[0]).toEqual({ node: 'node1', command: 'docker swarm init --advertise-addr 10.0.0.1' });
+    expect(backend.commands[0]).toEqual({ node: 'node1', command: 'docker swarm init --advertise-addr 10.0.0.1 >/dev/null && docker swarm join-token -q worker && docker swarm join-token -q manager' });
     expect(new Set(backend.limits.map((limits) => JSON.stringify(limits)))).toEqual(new Set([JSON.stringify(execLimits('swarm', config.limits))]));
     expect(backend.commands.filter((c) => c.command.includes('join --token SWMTKN-1-worker 10.0.0.1:2377')).map((c) => c.node).sort()).toEqual(['node2', 'node3']);
   });
@@ -272,6 +272,53 @@ describe('SessionManager with a generic pool', () => {
     // What start() passes to the sweep: the live sessions and their nodes by id.
     await backend.sweep(new Set([created.id]), new Set([adopted]));
     expect(backend.nodes.has(adopted)).toBe(true);
+    await manager.stop({ endSessions: true });
+  });
+});
+
+describe('SessionManager with spare networks', () => {
+  /** A backend that, like the Docker one on a single engine, can make session networks before their sessions. */
+  class NetworksAheadBackend extends FakeNodeBackend {
+    readonly networksAhead = true;
+  }
+  function setupAhead(overrides = {}) {
+    const backend = new NetworksAheadBackend();
+    const config = loadConfig({ overrides: { limits: { maxSessions: 4, maxNodesTotal: 20, concurrentNodeStarts: 2 }, ...overrides } });
+    return { backend, manager: new SessionManager(backend, config, createLogger('silent')) };
+  }
+
+  it('keeps as many spare networks as the start queue is wide; a session takes one and the id it was made for', async () => {
+    const { backend, manager } = setupAhead();
+    await manager.start();
+    await manager.warmUp();
+    const spares = [...backend.networks.keys()];
+    expect(spares).toHaveLength(2);
+    const created = await manager.create({ template: 'single', swarm: false });
+    expect(spares).toContain(`net-${created.id}`);
+    await manager.warmUp();
+    expect(backend.networks.size).toBe(3); // the session's, and two spares again
+    await manager.stop({ endSessions: true });
+    expect(backend.networks.size).toBe(0);
+  });
+
+  it("adds one spare network for each learner of an event's generic warm pool, used up by the class", async () => {
+    const { backend, manager } = setupAhead({ sessions: { eventPool: 'generic' } });
+    await manager.start();
+    manager.warm('single', false, 3);
+    await manager.warmUp();
+    expect(backend.networks.size).toBe(5);
+    await manager.create({ template: 'single', swarm: false });
+    await manager.warmUp();
+    expect(backend.networks.size).toBe(5); // four spares left (two kept, two for the class), and the session's own
+    await manager.stop({ endSessions: true });
+    expect(backend.networks.size).toBe(0);
+  });
+
+  it('makes no spare networks for a backend that must place each network with its session', async () => {
+    const { backend, manager } = setup();
+    await manager.start();
+    await manager.warmUp();
+    expect(backend.networks.size).toBe(0);
     await manager.stop({ endSessions: true });
   });
 });

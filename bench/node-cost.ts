@@ -4,6 +4,7 @@
 //   npx tsx bench/node-cost.ts                                     the configured node image, 3 rounds
 //   npx tsx bench/node-cost.ts swarm-workshop/node:latest swarm-workshop/node-idle:latest
 //   BENCH_RUNS=5 IDLE_WINDOW_S=60 npx tsx bench/node-cost.ts ...   more rounds, a longer window
+//   npx tsx bench/node-cost.ts IMAGE IMAGE+heartbeat=20s               the same image, its swarm's dispatcher heartbeat changed
 //   npx tsx bench/node-cost.ts --hold 300 IMAGE...                 keeps one round's nodes for 300 s first (for profiling)
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -45,7 +46,8 @@ interface Started {
 }
 
 /** A lone node and a formed three-node swarm of one image, on a network of their own. */
-async function start(image: string): Promise<Started> {
+async function start(variant: string): Promise<Started> {
+  const [image, heartbeat] = variant.split('+heartbeat=');
   const backend = new DockerNodeBackend(engine, config, createLogger('silent'), image);
   const sessionId = `nc${Math.random().toString(36).slice(2, 10)}`;
   const network = await backend.createNetwork(sessionId);
@@ -56,6 +58,7 @@ async function start(image: string): Promise<Started> {
   const formStart = performance.now();
   await formSwarm(swarm, (node, command) => backend.exec(node, command, { timeoutMs: 60_000, maxOutputBytes: 65536 }));
   const formMs = performance.now() - formStart;
+  if (heartbeat) await backend.exec(swarm[0], `docker swarm update --dispatcher-heartbeat ${heartbeat}`, { timeoutMs: 30_000, maxOutputBytes: 65536 });
   return { backend, nodes: [...swarm.map((n) => ({ ...n, role: n.role! })), { ...lone, role: 'engine' }], startCpu, formMs };
 }
 

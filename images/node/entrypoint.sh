@@ -72,7 +72,7 @@ args=(--host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 --tls=false -
   --containerd=/run/docker/containerd/containerd.sock)
 [ -n "${REGISTRY_MIRROR:-}" ] && args+=(--registry-mirror="$REGISTRY_MIRROR")
 
-GOGC=${NODE_CONTAINERD_GOGC:-$GOGC} containerd --config /etc/workshop/containerd.toml >>/var/log/dockerd.log 2>&1 &
+containerd --config /etc/workshop/containerd.toml >>/var/log/dockerd.log 2>&1 &
 containerd=$!
 await_socket /run/docker/containerd/containerd.sock $containerd || fail containerd
 

@@ -7,7 +7,7 @@ set -u
 # Go (1.19 in these daemons) gives itself one scheduler slot per host CPU, not per CPU of the node's quota
 # (limits.nodeCpus, 1 by default). With more slots than the quota, each wake-up of an idle daemon (a timer of
 # the swarm's gossip, a heartbeat) also wakes another thread to look for work: with one slot per CPU of quota an
-# idle swarm node costs about a fifth less CPU and 1 MiB less memory (docs/benchmarks.md, 2026-12-03 idle swarm).
+# idle swarm node costs 10-20 % less CPU and 1 MiB less (docs/benchmarks.md, "where an idle swarm node's CPU goes").
 # The quota is read here, before the cgroup remount below makes /sys/fs/cgroup show the hierarchy's root.
 cpu_quota_slots() {
   local quota period

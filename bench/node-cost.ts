@@ -4,7 +4,7 @@
 //   npx tsx bench/node-cost.ts                                     the configured node image, 3 rounds
 //   npx tsx bench/node-cost.ts swarm-workshop/node:latest swarm-workshop/node-idle:latest
 //   BENCH_RUNS=5 IDLE_WINDOW_S=60 npx tsx bench/node-cost.ts ...   more rounds, a longer window
-//   npx tsx bench/node-cost.ts IMAGE IMAGE+heartbeat=20s               the same image, its swarm's dispatcher heartbeat changed
+//   npx tsx bench/node-cost.ts IMAGE IMAGE+heartbeat=20s          the same image, its swarm's dispatcher heartbeat changed
 //   npx tsx bench/node-cost.ts --hold 300 IMAGE...                 keeps one round's nodes for 300 s first (for profiling)
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -39,7 +39,6 @@ interface Round {
 }
 
 interface Started {
-  backend: DockerNodeBackend;
   nodes: Array<{ id: string; name: string; role: Role }>;
   startCpu: number;
   formMs: number;
@@ -58,8 +57,11 @@ async function start(variant: string): Promise<Started> {
   const formStart = performance.now();
   await formSwarm(swarm, (node, command) => backend.exec(node, command, { timeoutMs: 60_000, maxOutputBytes: 65536 }));
   const formMs = performance.now() - formStart;
-  if (heartbeat) await backend.exec(swarm[0], `docker swarm update --dispatcher-heartbeat ${heartbeat}`, { timeoutMs: 30_000, maxOutputBytes: 65536 });
-  return { backend, nodes: [...swarm.map((n) => ({ ...n, role: n.role! })), { ...lone, role: 'engine' }], startCpu, formMs };
+  if (heartbeat) {
+    const updated = await backend.exec(swarm[0], `docker swarm update --dispatcher-heartbeat ${heartbeat}`, { timeoutMs: 30_000, maxOutputBytes: 65536 });
+    if (updated.exitCode !== 0) throw new Error(`could not set the heartbeat: ${updated.output}`);
+  }
+  return { nodes: [...swarm.map((n) => ({ ...n, role: n.role! })), { ...lone, role: 'engine' }], startCpu, formMs };
 }
 
 /** CPU (the cgroup's counter over the window) and memory (sampled across it, as docker stats counts it). */

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPORT_PREFIX, meets, table, type Figure } from './lib.js';
 
-const ALL = ['sessions', 'terminal-latency', 'checks', 'chaos', 'classroom', 'soak'];
+const ALL = ['sessions', 'node-cost', 'terminal-latency', 'checks', 'chaos', 'classroom', 'soak'];
 const { values } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string', default: 'docs/benchmarks.json' } } });
 const chosen = values.only ? values.only.split(',').map((s) => s.trim()) : ALL;
 const unknown = chosen.filter((name) => !ALL.includes(name));

@@ -13,7 +13,7 @@ import { DockerEngine } from '../server/engine/docker-engine.js';
 import { createLogger } from '../server/logger.js';
 import { DockerNodeBackend } from '../server/nodes/docker-node-backend.js';
 import type { SessionNode } from '../server/sessions/session.js';
-import { formSwarm } from '../server/sessions/swarm-former.js';
+import { formSwarmAsReady } from '../server/sessions/swarm-former.js';
 import { RUNS, median, report, table, type Figure } from './lib.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { hold: { type: 'string' } } });
@@ -55,7 +55,8 @@ async function start(variant: string): Promise<Started> {
   const swarm: SessionNode[] = [];
   for (const [index, role] of (['manager', 'worker', 'worker'] as const).entries()) swarm.push({ ...(await backend.createNode(sessionId, network, `node${index + 1}`)), role });
   const formStart = performance.now();
-  await formSwarm(swarm, (node, command) => backend.exec(node, command, { timeoutMs: 60_000, maxOutputBytes: 65536 }));
+  // The nodes are all up already: formation alone is timed.
+  await formSwarmAsReady(swarm.map((node) => Promise.resolve(node)), (node, command) => backend.exec(node, command, { timeoutMs: 60_000, maxOutputBytes: 65536 }));
   const formMs = performance.now() - formStart;
   if (heartbeat) {
     const updated = await backend.exec(swarm[0], `docker swarm update --dispatcher-heartbeat ${heartbeat}`, { timeoutMs: 30_000, maxOutputBytes: 65536 });

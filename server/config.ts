@@ -93,6 +93,12 @@ const ConfigSchema = z
          * thirty learners joining together wait for their networks and swarms; docs/benchmarks.md).
          */
         eventPool: z.enum(['generic', 'template']).default('template'),
+        /**
+         * Session networks made ahead of their sessions (one engine only): as many as the start queue is wide, plus
+         * one per learner of an event warmed as waiting nodes. Off by default: a class gains a few seconds, and a
+         * network made ahead hides a hung engine from a new session's first call (docs/benchmarks.md).
+         */
+        spareNetworks: strictBoolean.default(false),
       })
       .prefault({}),
     images: z
@@ -217,6 +223,7 @@ export const ENV_KEYS: Record<string, string> = {
   WORKSHOP_POOL: 'sessions.pool',
   WORKSHOP_GENERIC_POOL: 'sessions.genericPool',
   WORKSHOP_EVENT_POOL: 'sessions.eventPool',
+  WORKSHOP_SPARE_NETWORKS: 'sessions.spareNetworks',
   WORKSHOP_NODE_IMAGE: 'images.node',
   WORKSHOP_REGISTRY_MIRROR: 'images.registryMirror',
   WORKSHOP_DEBIAN_MIRROR: 'images.debianMirror',

@@ -60,7 +60,7 @@ export class DockerNodeBackend implements NodeBackend {
       if (!subnet) throw new CapacityError(`no free subnet left in ${this.config.subnetPool} for another session network`);
       this.claimed.add(subnet);
       try {
-        const id = await this.engine.createNetwork(name, sessionLabels(this.config.instance, sessionId, 'network'), subnet, bridgeName(this.config.instance, subnet));
+        const id = await this.engine.createNetwork(name, sessionLabels(this.config.instance, sessionId, 'network'), subnet, bridgeName(this.config.instance));
         return { id, name };
       } catch (error) {
         if (!/overlap/i.test((error as Error).message)) throw error;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
 
@@ -60,10 +60,13 @@ export function bridgePrefix(instance: string): string {
   return `sw${createHash('sha256').update(instance).digest('hex').slice(0, 7)}`;
 }
 
-/** A session network's bridge: the instance's prefix and the /24's first three octets in hex, unique on the host. */
-export function bridgeName(instance: string, subnet: string): string {
-  const octets = subnet.split('/')[0].split('.').slice(0, 3).map(Number);
-  return bridgePrefix(instance) + octets.map((octet) => octet.toString(16).padStart(2, '0')).join('');
+/**
+ * A session network's bridge: the instance's prefix and six random hex digits. Never derived from anything that
+ * repeats (such as the subnet): Docker adopts an interface that already exists under the name it is given and
+ * then leaves it behind when the network goes, and a bridge left behind keeps its subnet's route.
+ */
+export function bridgeName(instance: string): string {
+  return bridgePrefix(instance) + randomBytes(3).toString('hex');
 }
 
 /** iptables chain names hold at most 28 characters; a long instance name is shortened with a hash to stay unique. */

@@ -106,12 +106,16 @@ export class SessionManager {
       onError: (error) => this.log.warn({ err: error }, 'could not start a waiting node for the generic pool'),
     });
     // As many spares as sessions can be starting at once (the start queue's width); an event warmed for a class adds one per learner.
-    this.networks = new NetworkPool(backend.networksAhead ? config.limits.concurrentNodeStarts : 0, 2, {
+    this.networks = new NetworkPool(this.makesNetworksAhead() ? config.limits.concurrentNodeStarts : 0, 2, {
       newId,
       create: (sessionId) => backend.createNetwork(sessionId, { nodes: 0, spread: true }),
       remove: (network) => backend.removeNetwork(network),
       onError: (error) => this.log.warn({ err: error }, 'could not make a spare session network'),
     });
+  }
+
+  private makesNetworksAhead(): boolean {
+    return this.config.sessions.spareNetworks && this.backend.networksAhead === true;
   }
 
   /** Takes back the sessions a previous run left running, removes what nothing owns, then expires idle sessions on a timer. */
@@ -138,7 +142,7 @@ export class SessionManager {
       this.eventNodes += count * TEMPLATES[template].length;
       this.generic.setTarget(this.config.sessions.genericPool + this.eventNodes);
       // Each learner's session also needs a network: made now, it is not one more engine operation in the class's queue.
-      if (this.backend.networksAhead) {
+      if (this.makesNetworksAhead()) {
         this.eventNetworks += count;
         this.networks.setTarget(this.networks.wanted + count);
       }

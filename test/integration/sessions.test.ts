@@ -117,7 +117,7 @@ describe('spare session networks (made ahead, one engine)', () => {
     const listener = createServer((socket) => socket.on('error', () => undefined).end('host-listener\n'));
     await new Promise<void>((resolve) => listener.listen(0, '0.0.0.0', resolve));
     const port = (listener.address() as AddressInfo).port;
-    const spareServer = await startTestServer(SPARE_INSTANCE, { limits: { nodeDiskMb: 128, concurrentNodeStarts: 2 } });
+    const spareServer = await startTestServer(SPARE_INSTANCE, { limits: { nodeDiskMb: 128, concurrentNodeStarts: 2 }, sessions: { spareNetworks: true } });
     try {
       const spareApi = apiClient(spareServer.url);
       await spareServer.sessions.warmUp();

@@ -283,7 +283,7 @@ describe('SessionManager with spare networks', () => {
   }
   function setupAhead(overrides = {}) {
     const backend = new NetworksAheadBackend();
-    const config = loadConfig({ overrides: { limits: { maxSessions: 4, maxNodesTotal: 20, concurrentNodeStarts: 2 }, ...overrides } });
+    const config = loadConfig({ overrides: { limits: { maxSessions: 4, maxNodesTotal: 20, concurrentNodeStarts: 2 }, sessions: { spareNetworks: true }, ...overrides } });
     return { backend, manager: new SessionManager(backend, config, createLogger('silent')) };
   }
 
@@ -302,7 +302,7 @@ describe('SessionManager with spare networks', () => {
   });
 
   it("adds one spare network for each learner of an event's generic warm pool, used up by the class", async () => {
-    const { backend, manager } = setupAhead({ sessions: { eventPool: 'generic' } });
+    const { backend, manager } = setupAhead({ sessions: { eventPool: 'generic', spareNetworks: true } });
     await manager.start();
     manager.warm('single', false, 3);
     await manager.warmUp();

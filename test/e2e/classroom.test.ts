@@ -39,6 +39,8 @@ describe('classroom (Chromium)', () => {
     // No events yet: the new-event form opens.
     await teacher.waitForSelector('#event-form');
     await teacher.fill('#event-form input[name=name]', 'Swarm basics');
+    // A class this machine holds (the form asks for an explicit choice to create one that does not fit).
+    await teacher.fill('#event-form input[name=capacity]', '4');
     await teacher.uncheck('#event-form input[name=lessons][value="swarm-init"]');
     await teacher.check('#event-form input[name=lessons][value="services"]');
     await teacher.click('#event-form button[type=submit]');
@@ -109,6 +111,7 @@ describe('classroom (Chromium)', () => {
     const keyListeners = await windowListenerCount(teacher, 'keydown');
     await teacher.click('#new-event');
     await teacher.fill('#event-form input[name=name]', 'Second class');
+    await teacher.fill('#event-form input[name=capacity]', '4');
     await teacher.click('#event-form button[type=submit]');
     await teacher.waitForSelector('.dashboard .join-code');
     const second = await teacher.getAttribute('.dashboard', 'data-event');

@@ -64,6 +64,8 @@ describe('workspace page (Chromium)', () => {
     await waitForText('node1', '#');
     await page.keyboard.type('docker swarm init --advertise-addr eth0\n');
     await waitForText('node1', 'Swarm initialized');
+    // The join command comes a few lines later, possibly in a later frame: select it once it is there.
+    await waitForText('node1', ':2377');
 
     const selected = await page.evaluate(() => window.__workshop.selectMatch('node1', 'docker swarm join --token \\S+ [\\d.]+:\\d+'));
     expect(selected).toMatch(/^docker swarm join --token SWMTKN-\S+ [\d.]+:2377$/);

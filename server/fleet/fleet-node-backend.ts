@@ -134,8 +134,7 @@ export class FleetNodeBackend implements NodeBackend {
   async removeNetwork(network: SessionNetwork): Promise<void> {
     const placement = this.resources.get(network.id);
     if (!placement) return;
-    // A down engine keeps the network until its sweep; the session is over for the fleet either way.
-    if (this.registry.state(placement.engine) !== 'down') await this.bounded(placement.engine, this.engine(placement.engine).backend.removeNetwork(network), CALL_MS, 'remove a network').catch((error) => this.log.warn({ err: error, engine: placement.engine }, 'a network is left for the engine\'s next sweep'));
+    await this.removeOnEngine(placement.engine, (backend) => backend.removeNetwork(network), 'a network');
     this.forget(network.id);
     this.sessions.delete(placement.sessionId);
     this.store.removeSession(placement.sessionId);
@@ -155,11 +154,19 @@ export class FleetNodeBackend implements NodeBackend {
   async removeNode(node: NodeHandle): Promise<void> {
     const placement = this.resources.get(node.id);
     if (!placement) return;
-    // A down engine's nodes stay where they are; the engine's sweep removes them when it answers again.
-    if (this.registry.state(placement.engine) !== 'down') await this.bounded(placement.engine, this.engine(placement.engine).backend.removeNode(node), CALL_MS, 'remove a node').catch((error) => this.log.warn({ err: error, engine: placement.engine }, 'a node is left for the engine\'s next sweep'));
+    await this.removeOnEngine(placement.engine, (backend) => backend.removeNode(node), 'a node');
     this.forget(node.id);
     const place = this.sessions.get(placement.sessionId);
     if (place && place.nodes > 0) place.nodes -= 1;
+  }
+
+  /**
+   * Removes a network or node on its engine. A down engine keeps it (its sweep removes it when the engine answers
+   * again), and so does one that fails to: the session is over for the fleet either way.
+   */
+  private async removeOnEngine(engine: string, remove: (backend: NodeBackend) => Promise<void>, what: string): Promise<void> {
+    if (this.registry.state(engine) === 'down') return;
+    await this.bounded(engine, remove(this.engine(engine).backend), CALL_MS, `remove ${what}`).catch((error) => this.log.warn({ err: error, engine }, `${what} is left for the engine's next sweep`));
   }
 
   async isRunning(node: NodeHandle): Promise<boolean> {

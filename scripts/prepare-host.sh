@@ -50,6 +50,24 @@ else
   say "Docker engine $(docker version --format '{{.Server.Version}}') answers"
 fi
 
+# Docker masquerades each bridge network's subnet as `-s <subnet> ! -o <bridge> -j MASQUERADE`. A rule left by a
+# network that is gone (an engine stopped mid-removal) still matches a newer network on the same subnet, and there it
+# rewrites traffic between two nodes of one network to come from the gateway: a swarm then records its workers at
+# the gateway's address. A rule whose bridge holds no route for its subnet is such a leftover.
+sweep_stale_masquerade() {
+  command -v iptables >/dev/null || return 0
+  local line cidr bridge
+  as_root iptables -t nat -S POSTROUTING 2>/dev/null | while read -r line; do
+    [[ $line =~ ^-A\ POSTROUTING\ -s\ ([0-9./]+)\ !\ -o\ ([^\ ]+)\ -j\ MASQUERADE$ ]] || continue
+    cidr=${BASH_REMATCH[1]} bridge=${BASH_REMATCH[2]}
+    ip -4 route show dev "$bridge" 2>/dev/null | grep -q "^$cidr " && continue
+    say "removing a stale NAT rule of a removed Docker network: $line"
+    # shellcheck disable=SC2086 # the rule's own words, as iptables printed them
+    as_root iptables -t nat -D ${line#-A }
+  done
+}
+[ -n "${DOCKER_HOST:-}" ] || sweep_stale_masquerade
+
 command -v debootstrap >/dev/null || apt_install debootstrap
 
 # The browser tests drive Debian's Chromium (a downloaded browser build cannot work offline).

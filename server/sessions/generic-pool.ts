@@ -1,4 +1,5 @@
 import type { NodeHandle } from '../nodes/node-backend.js';
+import { FillingPool } from './filling-pool.js';
 
 /** A pooled node's place in the server's node count (server/sessions/capacity.ts), given back when it leaves the pool. */
 export interface NodePlace {
@@ -25,45 +26,28 @@ interface Waiting {
  * per-template pool (warm-pool.ts), a waiting node is a lone engine, the cheapest thing a node can be while
  * idle, and the pool fills `parallel` nodes at a time instead of one session at a time.
  *
- * After a failed start the pool stops growing until it is asked for nodes again (or its size changes), so a
- * full server or a broken image costs one failure, not a loop of them.
+ * Each waiting node holds its place in the node count from before its start until it leaves the pool; a
+ * full server (no place to reserve) stops the pool growing until nodes are taken or its size changes.
  */
-export class GenericNodePool {
-  private readonly ready: Waiting[] = [];
-  private inFlight = 0;
-  private stalled = false;
-  private stopped = false;
-  private readonly waiters: Array<() => void> = [];
-
-  constructor(
-    private target: number,
-    private readonly parallel: number,
-    private readonly parts: GenericPoolParts,
-  ) {}
-
-  /** How many nodes the pool keeps waiting. */
-  setTarget(count: number): void {
-    this.target = Math.max(0, count);
-    this.stalled = false;
-    this.fill();
-  }
-
-  /** Keeps `count` fewer nodes from now on, without starting or stopping any now (nodes taken for a class that was warmed ahead). */
-  lower(count: number): void {
-    this.target = Math.max(0, this.target - count);
-  }
-
-  get size(): number {
-    return this.ready.length;
-  }
-
-  get wanted(): number {
-    return this.target;
-  }
-
-  /** Nodes being started for the pool right now. */
-  get starting(): number {
-    return this.inFlight;
+export class GenericNodePool extends FillingPool<Waiting> {
+  constructor(target: number, parallel: number, parts: GenericPoolParts) {
+    super(target, parallel, {
+      make: () => {
+        const place = parts.reserve();
+        return parts.start().then(
+          (node) => ({ node, place }),
+          (error: unknown) => {
+            place.release();
+            throw error;
+          },
+        );
+      },
+      discard: (entry) => {
+        entry.place.release();
+        return parts.discard(entry.node);
+      },
+      onError: parts.onError,
+    });
   }
 
   /**
@@ -72,81 +56,17 @@ export class GenericNodePool {
    * cannot take that room first.
    */
   take(count: number): NodeHandle[] {
-    const taken = this.ready.splice(0, Math.max(0, count));
-    for (const entry of taken) entry.place.release();
-    if (taken.length) {
-      this.stalled = false;
-      setImmediate(() => this.fill());
-    }
-    return taken.map((entry) => entry.node);
+    return this.takeReady(count).map((entry) => {
+      entry.place.release();
+      return entry.node;
+    });
   }
 
   /** Frees room for a learner: removes one waiting node, if there is one. */
   async evictOne(): Promise<boolean> {
-    const entry = this.ready.pop();
+    const entry = this.takeNewest();
     if (!entry) return false;
-    entry.place.release();
-    await this.parts.discard(entry.node).catch((error) => this.parts.onError(error));
+    await this.discardQuietly(entry);
     return true;
-  }
-
-  /** Resolves once the pool holds its target, or cannot grow (a start failed), or has stopped. */
-  whenFull(): Promise<void> {
-    this.fill();
-    if (this.settled()) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    while (this.inFlight > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    const entries = this.ready.splice(0);
-    for (const entry of entries) entry.place.release();
-    await Promise.all(entries.map((entry) => this.parts.discard(entry.node).catch((error) => this.parts.onError(error))));
-  }
-
-  private settled(): boolean {
-    return this.stopped || this.ready.length >= this.target || (this.stalled && this.inFlight === 0);
-  }
-
-  /** Starts nodes while the pool is short, at most `parallel` at once. */
-  private fill(): void {
-    while (!this.stopped && !this.stalled && this.inFlight < this.parallel && this.ready.length + this.inFlight < this.target) {
-      let place: NodePlace;
-      try {
-        place = this.parts.reserve();
-      } catch (error) {
-        this.stalled = true;
-        this.parts.onError(error);
-        break;
-      }
-      this.inFlight += 1;
-      void this.startOne(place);
-    }
-    this.notify();
-  }
-
-  private async startOne(place: NodePlace): Promise<void> {
-    try {
-      const node = await this.parts.start();
-      if (this.stopped || this.ready.length >= this.target) {
-        place.release();
-        await this.parts.discard(node).catch((error) => this.parts.onError(error));
-      } else {
-        this.ready.push({ node, place });
-      }
-    } catch (error) {
-      place.release();
-      this.stalled = true;
-      this.parts.onError(error);
-    } finally {
-      this.inFlight -= 1;
-      this.fill();
-    }
-  }
-
-  private notify(): void {
-    if (!this.settled() && !(this.stopped && this.inFlight === 0)) return;
-    for (const resolve of this.waiters.splice(0)) resolve();
   }
 }

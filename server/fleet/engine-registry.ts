@@ -39,7 +39,8 @@ export class EngineRegistry {
   private readonly engines = new Map<string, FleetEngine>();
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<HealthListener>();
-  private readonly lastMeasure = new Map<string, EngineMeasure>();
+  private readonly lastMeasure = new Map<string, { measure: EngineMeasure; at: number }>();
+  private readonly measuring = new Map<string, Promise<EngineMeasure>>();
 
   constructor(
     engines: readonly FleetEngine[],
@@ -149,8 +150,22 @@ export class EngineRegistry {
     return engine;
   }
 
-  /** Reads an engine's memory, cores and other servers' nodes; the last good reading stands in while it is slow. */
-  async measure(name: string): Promise<EngineMeasure> {
+  /**
+   * Reads an engine's memory, cores and other servers' nodes; the last good reading stands in while it is slow.
+   * A reading younger than `maxAgeMs` is reused, and calls made while a reading is under way share it: a class
+   * joining at once places thirty sessions one after another, and each would otherwise wait for every engine.
+   */
+  measure(name: string, maxAgeMs = 0): Promise<EngineMeasure> {
+    const last = this.lastMeasure.get(name);
+    if (last && Date.now() - last.at < maxAgeMs) return Promise.resolve(last.measure);
+    const underWay = this.measuring.get(name);
+    if (underWay) return underWay;
+    const reading = this.read(name).finally(() => this.measuring.delete(name));
+    this.measuring.set(name, reading);
+    return reading;
+  }
+
+  private async read(name: string): Promise<EngineMeasure> {
     const engine = this.require(name);
     try {
       const timeout = this.config.fleet.pingTimeoutSeconds * 1000;
@@ -163,18 +178,18 @@ export class EngineRegistry {
         cpus: resources.cpus,
         foreignNodes: nodes.filter((node) => node.instance !== this.config.instance).length,
       };
-      this.lastMeasure.set(name, measure);
+      this.lastMeasure.set(name, { measure, at: Date.now() });
       return measure;
     } catch (error) {
       const last = this.lastMeasure.get(name);
-      if (last) return last;
+      if (last) return last.measure;
       throw error;
     }
   }
 
   /** The cores an engine reported at its last measure. */
   lastCpus(name: string): number | undefined {
-    return this.lastMeasure.get(name)?.cpus;
+    return this.lastMeasure.get(name)?.measure.cpus;
   }
 
   /** An engine's load for placement, from its measure and the nodes this server has (or is starting) there. */

@@ -11,6 +11,11 @@ import type { Placement, PlacementStore } from './placement-store.js';
 const CALL_MS = 15_000;
 const QUICK_MS = 5_000;
 const NODE_START_MS = 120_000;
+/**
+ * How old an engine's reading may be for placement. This server's own nodes come from its bookkeeping, always
+ * current; only other servers' nodes on the engine and its memory can be this stale.
+ */
+const MEASURE_REUSE_MS = 2_000;
 
 /** A session as the fleet knows it: its engine, and the node places it holds there (planned or started). */
 interface SessionPlace {
@@ -51,7 +56,7 @@ export class FleetNodeBackend implements NodeBackend {
       this.registry.list().map(async (engine) => {
         const own = this.nodesOn(engine.name);
         if (engine.health.state() === 'down') return { name: engine.name, state: 'down' as const, nodes: own, nodeRoom: 0, memoryMb: 0, memoryUsedMb: 0 };
-        const measure = await this.registry.measure(engine.name).catch(() => undefined);
+        const measure = await this.registry.measure(engine.name, MEASURE_REUSE_MS).catch(() => undefined);
         if (!measure) return { name: engine.name, state: 'down' as const, nodes: own, nodeRoom: 0, memoryMb: 0, memoryUsedMb: 0 };
         return this.registry.load(engine.name, measure, own);
       }),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../server/config.js';
 import type { DockerEngine } from '../../../server/engine/docker-engine.js';
 import { EngineHealth } from '../../../server/fleet/engine-health.js';
@@ -32,6 +32,7 @@ const config = loadConfig({ overrides: { limits: { maxSessions: 100, maxNodesTot
 /** Three engines in memory; a restart passes the same database and the same engines' contents. */
 function fleet(db = openDatabase(':memory:'), backends = new Map(['a', 'b', 'c'].map((name) => [name, new EngineBackend(name)]))) {
   const answering = new Map([['a', true], ['b', true], ['c', true]]);
+  const reads = new Map<string, number>();
   const engines: FleetEngine[] = ['a', 'b', 'c'].map((name) => ({
     name,
     config: { name, address: 'local', limits: { nodes: 9 } },
@@ -41,7 +42,10 @@ function fleet(db = openDatabase(':memory:'), backends = new Map(['a', 'b', 'c']
         if (!answering.get(name)) throw new Error('no answer');
         return { version: '20.10', apiVersion: '1.41' };
       },
-      hostResources: async () => ({ memoryBytes: 32 * 2 ** 30, cpus: 8, containersRunning: 0 }),
+      hostResources: async () => {
+        reads.set(name, (reads.get(name) ?? 0) + 1);
+        return { memoryBytes: 32 * 2 ** 30, cpus: 8, containersRunning: 0 };
+      },
       countLabelled: async () => [],
     } as unknown as DockerEngine,
     backend: backends.get(name)!,
@@ -51,7 +55,7 @@ function fleet(db = openDatabase(':memory:'), backends = new Map(['a', 'b', 'c']
   const registry = new EngineRegistry(engines, config, log);
   const backend = new FleetNodeBackend(registry, new PlacementStore(db), config.limits.nodeMemoryMb, log);
   const sessions = new SessionManager(backend, config, log, Date.now, new SessionStore(db));
-  return { registry, backend, backends, sessions, answering, db };
+  return { registry, backend, backends, sessions, answering, db, reads };
 }
 
 const learner = (n: number) => ({ id: `learner${n}`, tokenDigest: Buffer.alloc(32, n) });
@@ -70,6 +74,26 @@ describe('FleetNodeBackend', () => {
     expect((await backend.views()).map((v) => [v.name, v.sessions, v.nodes, v.freeNodes])).toEqual([['a', 3, 5, 4], ['b', 1, 3, 6], ['c', 1, 3, 6]]);
     // The dashboard's load: the share of the 9 node places taken, and the memory their limits take.
     expect((await backend.views()).map((v) => [v.name, v.loadPercent, v.memoryUsedMb, v.memoryMb])).toEqual([['a', 56, 5 * 1024, 32 * 1024], ['b', 33, 3 * 1024, 32 * 1024], ['c', 33, 3 * 1024, 32 * 1024]]);
+  });
+
+  it('measures each engine once for a class placed together, and again once the reading is old', async () => {
+    const { registry, sessions, reads } = fleet();
+    await registry.pingAll();
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      // Ten learners joining at once are placed one after another; all but the first reuse its readings.
+      await Promise.all(Array.from({ length: 10 }, (_, n) => sessions.create({ template: 'single', swarm: false }, learner(n + 1))));
+      expect([...reads.values()]).toEqual([1, 1, 1]);
+      // Readings under way are shared, even by a caller that wants a fresh one.
+      await Promise.all([registry.measure('a'), registry.measure('a')]);
+      expect(reads.get('a')).toBe(2);
+      clock.mockReturnValue(now + 2_500);
+      await sessions.create({ template: 'single', swarm: false }, learner(11));
+      expect([...reads.values()]).toEqual([3, 2, 2]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('reaches a local engine\'s nodes directly and a remote engine\'s through its API', async () => {

@@ -30,7 +30,8 @@ import { fleetOffers, singleEngineOffer, thisHostOffer } from './fleet/engine-of
 import { singleEngineView } from './fleet/single-engine-view.js';
 import { capacityRouter, fleetRouter, singleEngineRouter } from './http/fleet-routes.js';
 import { LocalNodeBackend } from './nodes/local-node-backend.js';
-import { nodeFenceFor, processEnded, sweepStaleFences } from './nodes/node-fence.js';
+import { sweepLeftoverBridges } from './nodes/host-bridges.js';
+import { bridgePrefix, nodeFenceFor, processEnded, sweepStaleFences } from './nodes/node-fence.js';
 import type { NodeBackend } from './nodes/node-backend.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { openDatabase } from './store/database.js';
@@ -92,6 +93,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const stale = await sweepStaleFences(config.subnetPool, config.instance, async (owner) => processEnded(owner.pid) && (await engine.listContainers(owner.instance)).length === 0);
     if (stale.removed.length) log.info({ instances: stale.removed }, 'removed the node fences of servers that are gone');
     if (stale.unmarked.length) log.warn({ chains: stale.unmarked }, 'node fences of an unknown owner refuse host ports to nodes on this subnet pool; remove them with iptables if no server uses them');
+    const bridges = await sweepLeftoverBridges(bridgePrefix(config.instance), await engine.bridgeNames());
+    if (bridges.removed.length) log.info({ bridges: bridges.removed }, 'removed session bridges that no Docker network owns');
+    if (bridges.failed.length) log.warn({ bridges: bridges.failed }, 'session bridges that no Docker network owns could not be removed; their subnets stay routed to them until `ip link delete` removes them');
     await fence.install();
   }
   else if (fleet && !fleet.registry.list().some((e) => e.local)) log.warn('no engine is on this host: install the node fence on each Docker host yourself (docs/scaling.md)');

@@ -181,6 +181,12 @@ export class DockerEngine {
     return networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)));
   }
 
+  /** The host interface every network on the engine names for its bridge (ours and everybody else's). */
+  async bridgeNames(): Promise<Set<string>> {
+    const networks = await this.call('read', 'a network list', (abortSignal) => this.docker.listNetworks({ abortSignal }));
+    return new Set(networks.map((n) => n.Options?.['com.docker.network.bridge.name']).filter((name): name is string => Boolean(name)));
+  }
+
   async removeNetwork(idOrName: string): Promise<void> {
     await this.call('write', `the removal of network ${idOrName}`, (abortSignal) => this.docker.getNetwork(idOrName).remove({ abortSignal })).catch(ignoreStatus(404));
   }

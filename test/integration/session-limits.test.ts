@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL, sessionLabels } from '../../server/engine/labels.js';
@@ -5,10 +7,13 @@ import { loadConfig } from '../../server/config.js';
 import { DockerEngine } from '../../server/engine/docker-engine.js';
 import { createLogger } from '../../server/logger.js';
 import { DockerNodeBackend } from '../../server/nodes/docker-node-backend.js';
+import { hostBridges } from '../../server/nodes/host-bridges.js';
+import { bridgePrefix } from '../../server/nodes/node-fence.js';
 import type { RunningServer } from '../../server/server.js';
 import { apiClient, eventually, startTestServer } from '../support/test-server.js';
 
 const docker = new Docker();
+const run = promisify(execFile);
 const servers: RunningServer[] = [];
 
 async function instanceResources(instance: string) {
@@ -71,14 +76,21 @@ describe('lifetime and limits on a real engine', () => {
     const orphan = await docker.createContainer({ Image: image, Entrypoint: ['sleep', '600'], Labels: sessionLabels('t-orphans', 'gone', 'node', 'node1') });
     await docker.createNetwork({ Name: 'sw-t-orphans-gone', Labels: sessionLabels('t-orphans', 'gone', 'network') });
     const bystander = await docker.createContainer({ Image: image, Entrypoint: ['sleep', '600'], Labels: sessionLabels('t-someone-else', 'x', 'node', 'node1') });
+    // A session bridge a stopped engine left behind (no network owns it), and one a live network owns.
+    const prefix = bridgePrefix('t-orphans');
+    await run('ip', ['link', 'add', `${prefix}dead01`, 'type', 'bridge']);
+    const owned = await docker.createNetwork({ Name: 't-orphans-bystander', Options: { 'com.docker.network.bridge.name': `${prefix}0wned1` } });
     try {
       expect(await instanceResources('t-orphans')).toEqual({ containers: 1, networks: 1 });
       servers.push(await startTestServer('t-orphans'));
       expect(await instanceResources('t-orphans')).toEqual({ containers: 0, networks: 0 });
       expect((await bystander.inspect()).Id).toBe(bystander.id);
+      expect(hostBridges(prefix)).toEqual([`${prefix}0wned1`]);
     } finally {
       await orphan.remove({ force: true }).catch(() => undefined);
       await bystander.remove({ force: true });
+      await owned.remove().catch(() => undefined);
+      await run('ip', ['link', 'delete', `${prefix}dead01`]).catch(() => undefined);
     }
   });
 });

@@ -93,7 +93,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const stale = await sweepStaleFences(config.subnetPool, config.instance, async (owner) => processEnded(owner.pid) && (await engine.listContainers(owner.instance)).length === 0);
     if (stale.removed.length) log.info({ instances: stale.removed }, 'removed the node fences of servers that are gone');
     if (stale.unmarked.length) log.warn({ chains: stale.unmarked }, 'node fences of an unknown owner refuse host ports to nodes on this subnet pool; remove them with iptables if no server uses them');
-    const bridges = await sweepLeftoverBridges(bridgePrefix(config.instance), await engine.bridgeNames());
+    // Only an engine on this host owns this host's bridges: a remote engine's networks say nothing about them.
+    const bridges = engine.onThisHost ? await sweepLeftoverBridges(bridgePrefix(config.instance), await engine.bridgeNames()) : { removed: [], failed: [] };
     if (bridges.removed.length) log.info({ bridges: bridges.removed }, 'removed session bridges that no Docker network owns');
     if (bridges.failed.length) log.warn({ bridges: bridges.failed }, 'session bridges that no Docker network owns could not be removed; their subnets stay routed to them until `ip link delete` removes them');
     await fence.install();

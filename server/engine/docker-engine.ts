@@ -84,6 +84,11 @@ export class DockerEngine {
     this.deadlines = deadlines;
   }
 
+  /** True when the engine is reached through a socket on this host, so its bridges are this host's interfaces. */
+  get onThisHost(): boolean {
+    return Boolean((this.docker.modem as { socketPath?: unknown }).socketPath);
+  }
+
   /** One engine call under its kind's deadline; `call` passes the signal on as dockerode's `abortSignal`. */
   private call<T>(kind: EngineCallKind, operation: string, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     return withDeadline(operation, this.deadlines[kind], call);

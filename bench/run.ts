@@ -21,7 +21,7 @@ if (unknown.length) {
 /** Runs one benchmark, passing its output through, and returns the figures it reported. */
 function runOne(name: string): Promise<{ figures: Figure[]; ok: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL(`./${name}.ts`, import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', new URL(`./${name}.ts`, import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
     const figures: Figure[] = [];
     let pending = '';
     child.stdout.on('data', (chunk: Buffer) => {

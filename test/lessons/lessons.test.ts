@@ -58,10 +58,10 @@ const TASKS = `docker service ps --no-trunc --format '{{.Name}} on {{.Node}}: {{
 /** What the swarm says about its nodes and tasks, from the first node that answers as a manager: why a check did not converge. */
 async function clusterState(driver: ReturnType<RestSession['driver']>, nodes: string[]): Promise<string> {
   for (const node of nodes) {
-    const nodes = await driver.exec(node, 'docker node ls 2>&1', 20).catch((error: Error) => ({ exitCode: 1, output: error.message }));
-    if (nodes.exitCode !== 0) continue;
+    const nodeList = await driver.exec(node, 'docker node ls 2>&1', 20).catch((error: Error) => ({ exitCode: 1, output: error.message }));
+    if (nodeList.exitCode !== 0) continue;
     const tasks = await driver.exec(node, TASKS, 20).catch((error: Error) => ({ exitCode: 1, output: error.message }));
-    return `${node}: docker node ls\n${nodes.output}\n${node}: tasks\n${tasks.output}`;
+    return `${node}: docker node ls\n${nodeList.output}\n${node}: tasks\n${tasks.output}`;
   }
   return 'no node answered as a swarm manager';
 }
